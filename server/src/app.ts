@@ -1,0 +1,70 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import fastifyStatic from '@fastify/static';
+import swaggerUi from '@fastify/swagger-ui';
+import type { FastifyInstance } from 'fastify';
+import type { Config } from './config.ts';
+import type { Database } from './db/database.ts';
+import { systemClock, type Clock } from './kernel/clock.ts';
+import { every } from './kernel/jobs.ts';
+import { createHttpServer } from './http/server.ts';
+import { opsRoutes } from './http/ops.ts';
+import { auditRoutes, auditStatus, sealAll, type SigningKey } from './modules/audit/index.ts';
+import { CalendarService, calendarRoutes } from './modules/calendar/index.ts';
+import { identityHttp, identityRoutes, type IdentityDeps } from './modules/identity/index.ts';
+
+export interface AppOptions {
+  config: Config;
+  database: Database;
+  signingKey: SigningKey;
+  clock?: Clock;
+  logger?: boolean;
+}
+
+export interface App {
+  http: FastifyInstance;
+  calendar: CalendarService;
+  /** Seals everything pending now (tests, CLI, shutdown). */
+  sealNow(): Promise<number>;
+  /** Starts the in-process background worker (audit sealing). */
+  startWorker(): void;
+  close(): Promise<void>;
+}
+
+/** The composition root: wires every module into one Fastify instance. */
+export async function buildApp(opts: AppOptions): Promise<App> {
+  const { config, database, signingKey } = opts;
+  const clock = opts.clock ?? systemClock;
+  const db = database.db;
+  const indexHtml = join(config.webDist, 'index.html');
+  const hasWeb = existsSync(indexHtml);
+
+  const http = createHttpServer({ logLevel: config.logLevel, logger: opts.logger, clock, spaIndex: hasWeb ? indexHtml : undefined });
+  const identity: IdentityDeps = { db, clock, config };
+  const calendar = new CalendarService(db);
+
+  await http.register(identityHttp, { deps: identity, auditDb: db });
+  await http.register(opsRoutes, { database, auditUnsealed: async () => (await auditStatus(db)).unsealed });
+  await http.register(identityRoutes, { deps: identity });
+  await http.register(auditRoutes, { db, key: signingKey });
+  await http.register(calendarRoutes, { calendar });
+  await http.register(swaggerUi, { routePrefix: '/api/docs' });
+  if (hasWeb) await http.register(fastifyStatic, { root: config.webDist, wildcard: false, index: ['index.html'] });
+  await http.ready();
+
+  const sealNow = () => sealAll(db, signingKey, config.audit.batchSize, () => clock.now());
+  let worker: ReturnType<typeof every> | null = null;
+
+  return {
+    http,
+    calendar,
+    sealNow,
+    startWorker() {
+      worker ??= every('audit.seal', config.audit.sealIntervalMs, sealNow, http.log);
+    },
+    async close() {
+      await worker?.stop();
+      await http.close();
+    },
+  };
+}

@@ -1,0 +1,53 @@
+import { resolve } from 'node:path';
+
+/** Environment → typed configuration, read and checked once at start-up. */
+export interface Config {
+  port: number;
+  host: string;
+  databaseUrl?: string;
+  dataDir: string;
+  logLevel: string;
+  /** Serve the built web console from this folder when it exists. */
+  webDist: string;
+  session: {
+    idleMinutes: number;
+    absoluteHours: number;
+    secureCookie: boolean;
+  };
+  lockout: { maxFailures: number; minutes: number };
+  audit: { sealIntervalMs: number; batchSize: number };
+  runWorker: boolean;
+}
+
+function int(name: string, fallback: number, env: NodeJS.ProcessEnv): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer, got "${raw}"`);
+  return n;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const databaseUrl = env.DATABASE_URL || undefined;
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    throw new Error(`DATABASE_URL must start with postgres:// (got "${databaseUrl.split('@').pop()}")`);
+  }
+  const port = int('PORT', 8080, env);
+  if (port > 65535) throw new Error(`PORT must be at most 65535, got ${port}`);
+  return {
+    port,
+    host: env.HOST || '0.0.0.0',
+    databaseUrl,
+    dataDir: resolve(env.DATA_DIR || 'data'),
+    logLevel: env.LOG_LEVEL || 'info',
+    webDist: resolve(env.WEB_DIST || resolve(import.meta.dirname, '../../web/dist')),
+    session: {
+      idleMinutes: int('SESSION_IDLE_MINUTES', 30, env),
+      absoluteHours: int('SESSION_ABSOLUTE_HOURS', 12, env),
+      secureCookie: env.COOKIE_SECURE === 'true',
+    },
+    lockout: { maxFailures: int('LOCKOUT_MAX_FAILURES', 5, env), minutes: int('LOCKOUT_MINUTES', 15, env) },
+    audit: { sealIntervalMs: int('AUDIT_SEAL_INTERVAL_MS', 5000, env), batchSize: int('AUDIT_BATCH_SIZE', 1000, env) },
+    runWorker: env.WORKER !== 'false',
+  };
+}

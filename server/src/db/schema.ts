@@ -1,0 +1,153 @@
+import type { ColumnType, Generated } from 'kysely';
+
+/** Kysely table types. One interface per table; keep in step with migrations/*.sql. */
+
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+type DefaultTimestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+
+export interface DivisionTable {
+  code: string;
+  name: string;
+  level: 'province' | 'city' | 'county' | 'township' | 'village';
+  parent_code: string | null;
+  path: string;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
+}
+
+export interface DepartmentTable {
+  id: Generated<string>;
+  name: string;
+  short_name: string | null;
+  uscc: string;
+  legacy_code: Generated<boolean>;
+  division_code: string;
+  parent_id: string | null;
+  kind: string;
+  enabled: Generated<boolean>;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
+}
+
+export interface UserTable {
+  id: Generated<string>;
+  username: string;
+  display_name: string;
+  department_id: string;
+  email: string | null;
+  phone: string | null;
+  enabled: Generated<boolean>;
+  password_hash: string;
+  must_change_password: Generated<boolean>;
+  password_changed_at: Timestamp | null;
+  failed_logins: Generated<number>;
+  locked_until: Timestamp | null;
+  last_login_at: Timestamp | null;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
+}
+
+export interface UserRoleTable {
+  user_id: string;
+  role: string;
+  scope: 'department' | 'division' | 'platform';
+  created_at: DefaultTimestamp;
+}
+
+export interface SessionTable {
+  id: string;
+  user_id: string;
+  csrf_token: string;
+  created_at: Timestamp;
+  last_seen_at: Timestamp;
+  expires_at: Timestamp;
+  ip: string | null;
+  user_agent: string | null;
+  revoked_at: Timestamp | null;
+}
+
+export interface ClientTable {
+  id: Generated<string>;
+  client_id: string;
+  name: string;
+  kind: 'system' | 'agent';
+  department_id: string;
+  public_key: string;
+  key_fingerprint: string;
+  revoked_at: Timestamp | null;
+  last_used_at: Timestamp | null;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
+}
+
+export interface ClientRoleTable {
+  client_id: string;
+  role: string;
+  scope: 'department' | 'division' | 'platform';
+}
+
+export interface ClientNonceTable {
+  client_id: string;
+  nonce: string;
+  seen_at: Timestamp;
+}
+
+export interface AuditEntryTable {
+  id: Generated<number>;
+  occurred_at: Timestamp;
+  actor_kind: 'user' | 'client' | 'anonymous' | 'system';
+  actor_id: string | null;
+  actor_name: string | null;
+  department_id: string | null;
+  action: string;
+  target_type: string | null;
+  target_id: string | null;
+  target_label: string | null;
+  summary: unknown;
+  ip: string | null;
+  request_id: string | null;
+  outcome: 'success' | 'failure' | 'denied';
+  error_code: string | null;
+  batch_no: number | null;
+}
+
+export interface AuditBatchTable {
+  batch_no: number;
+  sealed_at: Timestamp;
+  entry_count: number;
+  entry_ids: number[];
+  leaves: Uint8Array;
+  merkle_root: Uint8Array;
+  prev_chain_hash: Uint8Array;
+  chain_hash: Uint8Array;
+  signature: Uint8Array;
+  key_fingerprint: string;
+}
+
+export interface CalendarYearTable {
+  year: number;
+  data: unknown;
+  updated_at: DefaultTimestamp;
+  updated_by: string | null;
+}
+
+export interface MigrationTable {
+  name: string;
+  checksum: string;
+  applied_at: DefaultTimestamp;
+}
+
+export interface DB {
+  'identity.division': DivisionTable;
+  'identity.department': DepartmentTable;
+  'identity.user': UserTable;
+  'identity.user_role': UserRoleTable;
+  'identity.session': SessionTable;
+  'identity.client': ClientTable;
+  'identity.client_role': ClientRoleTable;
+  'identity.client_nonce': ClientNonceTable;
+  'audit.entry': AuditEntryTable;
+  'audit.batch': AuditBatchTable;
+  'calendar.year': CalendarYearTable;
+  'public.zt_migration': MigrationTable;
+}

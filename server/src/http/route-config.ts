@@ -1,0 +1,26 @@
+import type { RequestContext } from '../kernel/context.ts';
+import type { Actor } from '../modules/identity/domain/actor.ts';
+import type { Permission } from '../modules/identity/domain/permissions.ts';
+
+/**
+ * Every route declares who may call it: a permission (checked against the actor's role grants,
+ * then scoped by the use case), 'authenticated' (any logged-in user or client) or 'public'.
+ * The server refuses to start with an /api route that declares nothing (http/server.ts).
+ */
+export type RouteAccess = Permission | 'authenticated' | 'public';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    access?: RouteAccess;
+    /** The audit action of a state-changing route; failed or refused calls are logged under it. */
+    action?: string;
+    /** Reachable while the user still has to replace an initial password. */
+    allowPendingPasswordChange?: boolean;
+  }
+  interface FastifyRequest {
+    actor: Actor | null;
+    csrfToken: string | null;
+    rawBody: Buffer | null;
+    ctx: RequestContext<Actor>;
+  }
+}

@@ -1,0 +1,142 @@
+#!/usr/bin/env node
+/**
+ * The `zhengtong` command: serve | migrate | seed | audit verify. Every sub-command has --help;
+ * failures print one clear line and exit non-zero.
+ */
+import { Command, CommanderError } from 'commander';
+import { buildApp } from './app.ts';
+import { loadConfig, type Config } from './config.ts';
+import { openDatabase, type Database } from './db/database.ts';
+import { migrate } from './db/migrator.ts';
+import { defaultKeyFile, loadOrCreateSigningKey, sealAll, verifyAuditLog } from './modules/audit/index.ts';
+import { seedDemo } from './seed/seed.ts';
+
+async function withDatabase<T>(config: Config, fn: (db: Database) => Promise<T>): Promise<T> {
+  const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
+  try {
+    return await fn(database);
+  } finally {
+    await database.close();
+  }
+}
+
+const where = (c: Config) => (c.databaseUrl ? `PostgreSQL ${c.databaseUrl.replace(/\/\/[^@]*@/, '//')}` : `embedded PGlite in ${c.dataDir}`);
+
+async function serve(opts: { port?: string; seed: boolean }) {
+  const config = loadConfig(opts.port ? { ...process.env, PORT: opts.port } : process.env);
+  const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
+  await migrate(database, (m) => console.log(m));
+  const seed = opts.seed ? await seedDemo(database) : null;
+  const signingKey = loadOrCreateSigningKey(defaultKeyFile(config.dataDir));
+  const app = await buildApp({ config, database, signingKey });
+  if (config.runWorker) app.startWorker();
+  await app.http.listen({ port: config.port, host: config.host });
+
+  const shown = config.host === '0.0.0.0' ? 'localhost' : config.host;
+  console.log(`\n  政通 Zhengtong is running at http://${shown}:${config.port}/  (${where(config)})`);
+  console.log(`  API docs: http://${shown}:${config.port}/api/docs`);
+  if (seed) {
+    console.log(`  Demo accounts${seed.seeded ? ' (just created)' : ''}, password ${seed.users[0].password}:`);
+    for (const u of seed.users) console.log(`    ${u.username.padEnd(12)} ${u.note}`);
+  }
+  console.log('');
+
+  let closing = false;
+  const shutdown = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    app.http.log.info({ signal }, 'shutting down');
+    const force = setTimeout(() => process.exit(1), 15_000);
+    force.unref();
+    try {
+      await app.close();
+      await database.close();
+      process.exit(0);
+    } catch (err) {
+      console.error(err);
+      process.exit(1);
+    }
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+export function cli(): Command {
+  const program = new Command('zhengtong')
+    .description('政通 Zhengtong — unified e-government platform')
+    .showHelpAfterError()
+    .addHelpText(
+      'after',
+      '\nEnvironment: PORT (8080), DATABASE_URL (postgres://…; embedded PGlite when unset), DATA_DIR (./data), LOG_LEVEL, AUDIT_KEY_FILE.\nSee README.md and docs/operations.md.',
+    );
+
+  program
+    .command('serve')
+    .description('apply migrations, seed the demo data once, and serve the API and web console')
+    .option('-p, --port <port>', 'port to listen on (default $PORT or 8080)')
+    .option('--no-seed', 'do not load the demo organisation')
+    .action(serve);
+
+  program
+    .command('migrate')
+    .description('apply pending database migrations and exit')
+    .action(async () => {
+      const config = loadConfig();
+      const applied = await withDatabase(config, (db) => migrate(db, (m) => console.log(m)));
+      console.log(applied.length ? `${applied.length} migration(s) applied to ${where(config)}` : `schema is current (${where(config)})`);
+    });
+
+  program
+    .command('seed')
+    .description('load the Jiangxi demo organisation and accounts (once; later runs do nothing)')
+    .action(async () => {
+      const config = loadConfig();
+      const result = await withDatabase(config, async (db) => {
+        await migrate(db);
+        return seedDemo(db);
+      });
+      console.log(result.seeded ? 'demo data loaded' : 'demo data was already loaded; nothing changed');
+      for (const u of result.users) console.log(`  ${u.username.padEnd(12)} ${u.password}  ${u.note}`);
+    });
+
+  const audit = program.command('audit').description('audit log tools');
+  audit
+    .command('verify')
+    .description('recompute every audit entry, Merkle root, chain link and SM2 signature; exit 1 on the first sign of tampering')
+    .option('--seal', 'seal pending entries first')
+    .option('--key <file>', 'the SM2 key file (default $AUDIT_KEY_FILE or DATA_DIR/keys/audit-sm2.pem)')
+    .option('--json', 'print the report as JSON')
+    .action(async (opts: { seal?: boolean; key?: string; json?: boolean }) => {
+      const config = loadConfig();
+      const key = loadOrCreateSigningKey(opts.key ?? defaultKeyFile(config.dataDir));
+      const report = await withDatabase(config, async (db) => {
+        if (opts.seal) await sealAll(db.db, key, config.audit.batchSize, () => new Date());
+        return verifyAuditLog(db.db, key.publicKeyPem, key.fingerprint);
+      });
+      if (opts.json) console.log(JSON.stringify(report, null, 2));
+      else {
+        console.log(`checked ${report.batches} batch(es), ${report.entries} sealed entries; ${report.unsealed} not yet sealed`);
+        if (report.ok) console.log('OK: the audit log is intact');
+        else {
+          const first = report.problems[0];
+          console.error(`TAMPERED: ${first.message}`);
+          for (const p of report.problems.slice(1, 20)) console.error(`  also: ${p.message}`);
+          if (report.problems.length > 20) console.error(`  … and ${report.problems.length - 20} more`);
+        }
+      }
+      if (!report.ok) process.exitCode = 1;
+    });
+
+  return program;
+}
+
+if (import.meta.main) {
+  cli()
+    .exitOverride()
+    .parseAsync(process.argv)
+    .catch((err) => {
+      if (err instanceof CommanderError) process.exit(err.exitCode);
+      console.error(`zhengtong: ${(err as Error).message}`);
+      process.exit(1);
+    });
+}

@@ -1,0 +1,73 @@
+/**
+ * Permissions and the roles that bundle them. A role is granted with a scope: the actor's own
+ * department, the actor's division and every division below it, or the whole platform. What a
+ * route may touch is the permission's widest granted scope (see scope.ts).
+ */
+export const PERMISSIONS = [
+  'org.division.read',
+  'org.division.manage',
+  'org.department.read',
+  'org.department.manage',
+  'org.user.read',
+  'org.user.manage',
+  'org.client.read',
+  'org.client.manage',
+  'audit.read',
+  'audit.verify',
+  'calendar.manage',
+] as const;
+
+export type Permission = (typeof PERMISSIONS)[number];
+
+export const SCOPES = ['department', 'division', 'platform'] as const;
+export type Scope = (typeof SCOPES)[number];
+
+export const scopeRank: Record<Scope, number> = { department: 1, division: 2, platform: 3 };
+
+const READ_ORG: Permission[] = ['org.division.read', 'org.department.read', 'org.user.read'];
+
+export const ROLES = {
+  platform_admin: {
+    zh: '平台管理员',
+    en: 'Platform administrator',
+    permissions: [...PERMISSIONS] as Permission[],
+  },
+  department_admin: {
+    zh: '部门管理员',
+    en: 'Department administrator',
+    permissions: [...READ_ORG, 'org.department.manage', 'org.user.manage', 'org.client.read', 'org.client.manage', 'audit.read'] as Permission[],
+  },
+  data_officer: {
+    zh: '数据专员',
+    en: 'Data officer',
+    permissions: ['org.division.read', 'org.department.read'] as Permission[],
+  },
+  approver: {
+    zh: '审批人员',
+    en: 'Approver',
+    permissions: ['org.division.read', 'org.department.read'] as Permission[],
+  },
+  window_staff: {
+    zh: '窗口人员',
+    en: 'Window staff',
+    permissions: ['org.division.read', 'org.department.read'] as Permission[],
+  },
+  supervisor: {
+    zh: '监察员',
+    en: 'Supervisor',
+    permissions: [...READ_ORG, 'audit.read'] as Permission[],
+  },
+  auditor: {
+    zh: '审计员',
+    en: 'Auditor',
+    permissions: [...READ_ORG, 'org.client.read', 'audit.read', 'audit.verify'] as Permission[],
+  },
+} as const;
+
+export type Role = keyof typeof ROLES;
+export const ROLE_NAMES = Object.keys(ROLES) as Role[];
+
+export interface RoleGrant {
+  role: Role;
+  scope: Scope;
+}
