@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import swaggerUi from '@fastify/swagger-ui';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import type { Config } from './config.ts';
 import type { Database } from './db/database.ts';
 import { systemClock, type Clock } from './kernel/clock.ts';
@@ -19,6 +19,8 @@ export interface AppOptions {
   signingKey: SigningKey;
   clock?: Clock;
   logger?: boolean;
+  /** Extra plugins registered before the server seals its routes (benchmarks add their peers). */
+  plugins?: FastifyPluginAsync[];
 }
 
 export interface App {
@@ -50,6 +52,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   await http.register(calendarRoutes, { calendar });
   await http.register(swaggerUi, { routePrefix: '/api/docs' });
   if (hasWeb) await http.register(fastifyStatic, { root: config.webDist, wildcard: false, index: ['index.html'] });
+  for (const plugin of opts.plugins ?? []) await http.register(plugin);
   await http.ready();
 
   const sealNow = () => sealAll(db, signingKey, config.audit.batchSize, () => clock.now());

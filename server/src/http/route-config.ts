@@ -1,6 +1,5 @@
 import type { RequestContext } from '../kernel/context.ts';
-import type { Actor } from '../modules/identity/domain/actor.ts';
-import type { Permission } from '../modules/identity/domain/permissions.ts';
+import type { Actor, Permission } from '../modules/identity/index.ts';
 
 /**
  * Every route declares who may call it: a permission (checked against the actor's role grants,
