@@ -10,6 +10,7 @@ import { openDatabase, type Database } from './db/database.ts';
 import { migrate } from './db/migrator.ts';
 import { defaultKeyFile, loadOrCreateSigningKey, sealAll, verifyAuditLog } from './modules/audit/index.ts';
 import { seedDemo } from './seed/seed.ts';
+import { every } from './kernel/jobs.ts';
 
 async function withDatabase<T>(config: Config, fn: (db: Database) => Promise<T>): Promise<T> {
   const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
@@ -76,6 +77,27 @@ export function cli(): Command {
     .option('-p, --port <port>', 'port to listen on (default $PORT or 8080)')
     .option('--no-seed', 'do not load the demo organisation')
     .action(serve);
+
+  program
+    .command('worker')
+    .description('run the background jobs (audit sealing) without serving HTTP; pair with WORKER=false on the servers')
+    .action(async () => {
+      const config = loadConfig();
+      const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
+      await migrate(database);
+      const key = loadOrCreateSigningKey(defaultKeyFile(config.dataDir));
+      const log = { error: (obj: object, msg?: string) => console.error(msg ?? '', obj) };
+      const seal = every('audit.seal', config.audit.sealIntervalMs, () => sealAll(database.db, key, config.audit.batchSize, () => new Date()), log);
+      console.log(`worker running on ${where(config)}; sealing audit entries every ${config.audit.sealIntervalMs} ms`);
+      const stop = async () => {
+        await seal.stop();
+        await database.close();
+        process.exit(0);
+      };
+      process.on('SIGTERM', () => void stop());
+      process.on('SIGINT', () => void stop());
+      await new Promise(() => {});
+    });
 
   program
     .command('migrate')

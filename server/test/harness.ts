@@ -57,7 +57,8 @@ export class Agent {
       ...(body !== undefined ? { payload: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
     });
     const type = String(res.headers['content-type'] ?? '');
-    return { status: res.statusCode, body: type.includes('json') && res.body ? res.json() : res.body, headers: res.headers, text: res.body };
+    const parsed = (type.includes("json") && res.body ? res.json() : res.body) as T;
+    return { status: res.statusCode, body: parsed, headers: res.headers, text: res.body };
   }
   get<T = any>(url: string) {
     return this.request<T>('GET', url);
