@@ -1,0 +1,129 @@
+import { App, Button, Card, Popconfirm, Table, Tag, Typography, type TableColumnsType } from 'antd';
+import { PlusOutlined } from '@ant-design/icons';
+import { useState } from 'react';
+import { orgApi } from '../api/org';
+import type { Client } from '../api/types';
+import { useAuth } from '../auth/AuthContext';
+import { ErrorAlert } from '../components/ErrorAlert';
+import { PageTitle } from '../components/PageTitle';
+import { RoleTags } from '../components/RoleGrantsInput';
+import { useProblem } from '../components/useProblem';
+import { useRequest } from '../hooks/useRequest';
+import { useI18n } from '../i18n';
+import { fmtTime } from '../utils/format';
+import { rowProps } from '../utils/testid';
+import { ClientFormModal } from './ClientFormModal';
+
+export default function ClientsPage() {
+  const { t } = useI18n();
+  const { can } = useAuth();
+  const { message } = App.useApp();
+  const showProblem = useProblem();
+  const [page, setPage] = useState(1);
+  const [pageSize, setPageSize] = useState(20);
+  const [open, setOpen] = useState(false);
+  const canManage = can('org.client.manage');
+  const { data, loading, error, reload } = useRequest(() => orgApi.clients({ page, pageSize }), [page, pageSize]);
+
+  const revoke = async (c: Client) => {
+    try {
+      await orgApi.revokeClient(c.id);
+      message.success(t('common.operationDone'));
+      reload();
+    } catch (e) {
+      showProblem(e);
+    }
+  };
+
+  const columns: TableColumnsType<Client> = [
+    { title: t('client.clientId'), dataIndex: 'clientId', width: 180, render: (v: string) => <Typography.Text code>{v}</Typography.Text> },
+    { title: t('client.name'), dataIndex: 'name', width: 160 },
+    {
+      title: t('client.kind'),
+      dataIndex: 'kind',
+      width: 100,
+      render: (v: Client['kind']) => <Tag color={v === 'agent' ? 'purple' : 'blue'}>{t(`client.kind.${v}`)}</Tag>,
+    },
+    { title: t('client.department'), dataIndex: 'departmentName', width: 160 },
+    { title: t('user.roles'), dataIndex: 'roles', render: (_v, c) => <RoleTags roles={c.roles ?? []} /> },
+    {
+      title: t('client.fingerprint'),
+      dataIndex: 'keyFingerprint',
+      width: 200,
+      render: (v: string) => (
+        <Typography.Text code copyable={{ text: v }} ellipsis style={{ maxWidth: 180 }}>
+          {v}
+        </Typography.Text>
+      ),
+    },
+    {
+      title: t('common.status'),
+      dataIndex: 'revokedAt',
+      width: 120,
+      render: (v: string | null) => (v ? <Tag color="error" title={fmtTime(v)}>{t('client.revoked')}</Tag> : <Tag color="success">{t('client.active')}</Tag>),
+    },
+    { title: t('client.lastUsed'), dataIndex: 'lastUsedAt', width: 170, render: (v: string | null) => fmtTime(v) },
+  ];
+  if (canManage) {
+    columns.push({
+      title: t('common.actions'),
+      key: 'actions',
+      width: 90,
+      fixed: 'right',
+      render: (_v, c) =>
+        !c.revokedAt && (
+          <Popconfirm title={t('client.revokeConfirm', { name: c.name })} onConfirm={() => revoke(c)} okButtonProps={{ danger: true }}>
+            <Button type="link" size="small" danger data-testid="client-revoke">
+              {t('client.revoke')}
+            </Button>
+          </Popconfirm>
+        ),
+    });
+  }
+
+  return (
+    <div data-testid="page-clients">
+      <PageTitle
+        title={t('client.title')}
+        extra={
+          canManage && (
+            <Button type="primary" icon={<PlusOutlined />} onClick={() => setOpen(true)} data-testid="client-create">
+              {t('client.create')}
+            </Button>
+          )
+        }
+      />
+      <Card>
+        {error && <ErrorAlert error={error} onRetry={reload} />}
+        <Table<Client>
+          rowKey="id"
+          size="middle"
+          loading={loading}
+          columns={columns}
+          dataSource={data?.items ?? []}
+          scroll={{ x: 1300 }}
+          onRow={(c) => rowProps('client-row', { 'data-id': c.id })}
+          pagination={{
+            current: page,
+            pageSize,
+            total: data?.total ?? 0,
+            showSizeChanger: true,
+            showTotal: (total) => t('common.total', { total }),
+            onChange: (p, s) => {
+              setPage(p);
+              setPageSize(s);
+            },
+          }}
+        />
+      </Card>
+      <ClientFormModal
+        open={open}
+        onClose={() => setOpen(false)}
+        onSaved={() => {
+          setOpen(false);
+          reload();
+        }}
+      />
+    </div>
+  );
+}

@@ -1,0 +1,100 @@
+import { App, Form, Input, Modal } from 'antd';
+import { useEffect, useState } from 'react';
+import { orgApi } from '../api/org';
+import type { DivisionNode } from '../api/types';
+import { DivisionTreeSelect } from '../components/DivisionTreeSelect';
+import { useProblem } from '../components/useProblem';
+import { useI18n } from '../i18n';
+
+export type DivisionModalState = { mode: 'create'; parentCode?: string } | { mode: 'rename'; node: DivisionNode } | null;
+
+interface Values {
+  code: string;
+  name: string;
+  parentCode?: string;
+}
+
+const CODE = /^[0-9]{6}([0-9]{3}([0-9]{3})?)?$/;
+
+export function DivisionFormModal({
+  state,
+  tree,
+  onClose,
+  onSaved,
+}: {
+  state: DivisionModalState;
+  tree: DivisionNode[];
+  onClose: () => void;
+  onSaved: (code: string) => void;
+}) {
+  const { t } = useI18n();
+  const { message } = App.useApp();
+  const showProblem = useProblem();
+  const [form] = Form.useForm<Values>();
+  const [busy, setBusy] = useState(false);
+
+  useEffect(() => {
+    if (!state) return;
+    form.resetFields();
+    if (state.mode === 'rename') form.setFieldsValue({ name: state.node.name });
+    else form.setFieldsValue({ parentCode: state.parentCode });
+  }, [state, form]);
+
+  const onFinish = async (v: Values) => {
+    if (!state) return;
+    setBusy(true);
+    try {
+      if (state.mode === 'rename') {
+        await orgApi.renameDivision(state.node.code, v.name.trim());
+        message.success(t('common.saved'));
+        onSaved(state.node.code);
+      } else {
+        const body: { code: string; name: string; parentCode?: string } = { code: v.code.trim(), name: v.name.trim() };
+        if (v.parentCode) body.parentCode = v.parentCode;
+        const created = await orgApi.createDivision(body);
+        message.success(t('common.created'));
+        onSaved(created?.code ?? body.code);
+      }
+    } catch (e) {
+      showProblem(e, form);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const creating = state?.mode === 'create';
+  return (
+    <Modal
+      open={!!state}
+      title={creating ? t('division.create') : `${t('division.rename')} · ${state?.mode === 'rename' ? state.node.code : ''}`}
+      onCancel={onClose}
+      onOk={() => form.submit()}
+      okText={t('common.save')}
+      okButtonProps={{ loading: busy, 'data-testid': 'division-form-submit' }}
+      forceRender
+    >
+      <Form<Values> form={form} layout="vertical" onFinish={onFinish}>
+        {creating && (
+          <Form.Item name="parentCode" label={t('division.parent')}>
+            <DivisionTreeSelect tree={tree} allowClear placeholder={t('division.noParent')} testId="division-form-parent" />
+          </Form.Item>
+        )}
+        {creating && (
+          <Form.Item
+            name="code"
+            label={t('division.code')}
+            rules={[
+              { required: true, message: t('division.codeRequired') },
+              { pattern: CODE, message: t('division.codeFormat') },
+            ]}
+          >
+            <Input maxLength={12} style={{ fontFamily: 'monospace' }} data-testid="division-form-code" />
+          </Form.Item>
+        )}
+        <Form.Item name="name" label={t('division.name')} rules={[{ required: true, whitespace: true, message: t('division.nameRequired') }, { max: 100 }]}>
+          <Input maxLength={100} data-testid="division-form-name" />
+        </Form.Item>
+      </Form>
+    </Modal>
+  );
+}
