@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import type { ExpressionBuilder } from 'kysely';
+import type { DB } from '../../db/schema.ts';
 import { record } from '../audit/index.ts';
 import type { RequestContext } from '../../kernel/context.ts';
 import { hashPassword, passwordPolicyErrors, sm3Hex, verifyPassword } from '../../kernel/crypto/index.ts';
@@ -54,7 +56,8 @@ export async function login(deps: IdentityDeps, ctx: Ctx, input: { username: str
     .select(['id', 'username', 'display_name', 'department_id', 'password_hash', 'enabled', 'failed_logins', 'locked_until'])
     .where((eb) => eb(eb.fn('lower', ['username']), '=', input.username.toLowerCase()))
     .executeTakeFirst();
-  const fail = async (code: 'AUTH_INVALID_CREDENTIALS' | 'AUTH_ACCOUNT_LOCKED' | 'AUTH_ACCOUNT_DISABLED', update?: { failed_logins: number; locked_until: Date | null }) => {
+  type LoginState = { failed_logins: number; locked_until: Date | null };
+  const fail = async (code: 'AUTH_INVALID_CREDENTIALS' | 'AUTH_ACCOUNT_LOCKED' | 'AUTH_ACCOUNT_DISABLED', update?: LoginState, state: LoginState | undefined = update) => {
     await db.transaction().execute(async (trx) => {
       if (user && update) await trx.updateTable('identity.user').set(update).where('id', '=', user.id).execute();
       await record(trx, ctx, {
@@ -64,7 +67,7 @@ export async function login(deps: IdentityDeps, ctx: Ctx, input: { username: str
         departmentId: user?.department_id ?? null,
         outcome: code === 'AUTH_INVALID_CREDENTIALS' ? 'failure' : 'denied',
         errorCode: code,
-        summary: update ? { failedLogins: update.failed_logins, lockedUntil: update.locked_until } : undefined,
+        summary: state ? { failedLogins: state.failed_logins, lockedUntil: state.locked_until } : undefined,
       });
     });
     ctx.failureAudited = true;
@@ -80,14 +83,31 @@ export async function login(deps: IdentityDeps, ctx: Ctx, input: { username: str
     await fail('AUTH_ACCOUNT_LOCKED');
     throw locked(user.locked_until);
   }
+  // Another attempt may have locked the account since it was read above.
+  const lockedMeanwhile = async (): Promise<never> => {
+    const row = await db.selectFrom('identity.user').select('locked_until').where('id', '=', user.id).executeTakeFirstOrThrow();
+    await fail('AUTH_ACCOUNT_LOCKED');
+    throw locked(row.locked_until ?? now);
+  };
+  const notLocked = (eb: ExpressionBuilder<DB, 'identity.user'>) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', now)]);
   if (!(await verifyPassword(input.password, user.password_hash))) {
-    const failures = user.failed_logins + 1;
+    // Counted in one statement, and only while the account is not locked: parallel guesses must
+    // neither all start from the same count nor go on once one of them has locked the account.
+    const counted = await db
+      .updateTable('identity.user')
+      .set((eb) => ({ failed_logins: eb('failed_logins', '+', 1) }))
+      .where('id', '=', user.id)
+      .where(notLocked)
+      .returning('failed_logins')
+      .executeTakeFirst();
+    if (!counted) return lockedMeanwhile();
+    const failures = counted.failed_logins;
     if (failures >= config.lockout.maxFailures) {
       const until = new Date(now.getTime() + config.lockout.minutes * 60_000);
       await fail('AUTH_ACCOUNT_LOCKED', { failed_logins: 0, locked_until: until });
       throw locked(until);
     }
-    await fail('AUTH_INVALID_CREDENTIALS', { failed_logins: failures, locked_until: null });
+    await fail('AUTH_INVALID_CREDENTIALS', undefined, { failed_logins: failures, locked_until: null });
     throw new AppError('AUTH_INVALID_CREDENTIALS', { extra: { remainingAttempts: config.lockout.maxFailures - failures } });
   }
   if (!user.enabled) {
@@ -100,8 +120,9 @@ export async function login(deps: IdentityDeps, ctx: Ctx, input: { username: str
   const expiresAt = new Date(now.getTime() + config.session.absoluteHours * 3_600_000);
   const actor = await loadUserActor(deps, user.id);
   if (!actor) throw new AppError('AUTH_INVALID_CREDENTIALS');
-  await db.transaction().execute(async (trx) => {
-    await trx.updateTable('identity.user').set({ failed_logins: 0, locked_until: null, last_login_at: now }).where('id', '=', user.id).execute();
+  const opened = await db.transaction().execute(async (trx) => {
+    const unlocked = await trx.updateTable('identity.user').set({ failed_logins: 0, locked_until: null, last_login_at: now }).where('id', '=', user.id).where(notLocked).executeTakeFirst();
+    if (!unlocked.numUpdatedRows) return false;
     await trx
       .insertInto('identity.session')
       .values({
@@ -120,7 +141,9 @@ export async function login(deps: IdentityDeps, ctx: Ctx, input: { username: str
       target: { type: 'user', id: user.id, label: user.username },
       summary: { sessionExpiresAt: expiresAt },
     });
+    return true;
   });
+  if (!opened) return lockedMeanwhile();
   ctx.audited = true;
   return { token, csrfToken, expiresAt, actor };
 }
@@ -141,19 +164,50 @@ export interface ResolvedSession {
 /** Cookie token → live session. Idle and absolute timeouts end it; activity extends the idle one. */
 export async function resolveSession(deps: IdentityDeps, token: string, now: Date): Promise<ResolvedSession> {
   const id = sessionIdOf(token);
-  const s = await deps.db.selectFrom('identity.session').selectAll().where('id', '=', id).executeTakeFirst();
+  // One round trip for the session and who it belongs to, one for the roles: this runs on every request.
+  const s = await deps.db
+    .selectFrom('identity.session as s')
+    .innerJoin('identity.user as u', 'u.id', 's.user_id')
+    .innerJoin('identity.department as d', 'd.id', 'u.department_id')
+    .innerJoin('identity.division as v', 'v.code', 'd.division_code')
+    .select([
+      's.csrf_token',
+      's.last_seen_at',
+      's.expires_at',
+      's.revoked_at',
+      'u.id as user_id',
+      'u.display_name',
+      'u.enabled',
+      'u.must_change_password',
+      'd.id as department_id',
+      'd.name as department_name',
+      'v.code as division_code',
+      'v.path',
+    ])
+    .where('s.id', '=', id)
+    .executeTakeFirst();
   if (!s || s.revoked_at) throw new AppError('AUTH_REQUIRED');
   const idleLimit = s.last_seen_at.getTime() + deps.config.session.idleMinutes * 60_000;
   if (s.expires_at <= now || idleLimit <= now.getTime()) throw new AppError('AUTH_SESSION_EXPIRED');
-  const actor = await loadUserActor(deps, s.user_id);
-  if (!actor) throw new AppError('AUTH_REQUIRED');
-  const enabled = await deps.db.selectFrom('identity.user').select('enabled').where('id', '=', s.user_id).executeTakeFirst();
-  if (!enabled?.enabled) throw new AppError('AUTH_ACCOUNT_DISABLED');
+  if (!s.enabled) throw new AppError('AUTH_ACCOUNT_DISABLED');
+  const grants = await deps.db.selectFrom('identity.user_role').select(['role', 'scope']).where('user_id', '=', s.user_id).execute();
   // Touch at most once a minute: a busy console should not write on every request.
   if (now.getTime() - s.last_seen_at.getTime() > 60_000) {
     await deps.db.updateTable('identity.session').set({ last_seen_at: now }).where('id', '=', id).execute();
   }
-  return { actor: { ...actor, sessionId: id }, csrfToken: s.csrf_token, sessionId: id };
+  const actor: Actor = {
+    kind: 'user',
+    id: s.user_id,
+    name: s.display_name,
+    departmentId: s.department_id,
+    departmentName: s.department_name,
+    divisionCode: s.division_code,
+    divisionPath: s.path,
+    grants: grants as RoleGrant[],
+    mustChangePassword: s.must_change_password,
+    sessionId: id,
+  };
+  return { actor, csrfToken: s.csrf_token, sessionId: id };
 }
 
 export async function logout(deps: IdentityDeps, ctx: Ctx) {
