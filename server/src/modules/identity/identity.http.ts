@@ -1,12 +1,13 @@
 import cookie from '@fastify/cookie';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema.ts';
 import { AppError } from '../../kernel/errors.ts';
 import { HEADER_CLIENT_ID } from '../../kernel/crypto/index.ts';
 import { record } from '../audit/index.ts';
-import { scopeFor } from './domain/actor.ts';
+import { scopeFor, type Actor } from './domain/actor.ts';
+import type { RouteAccess } from '../../http/route-config.ts';
 import { resolveSession } from './auth.service.ts';
 import { authenticateSignedRequest } from './clients.service.ts';
 import type { IdentityDeps } from './identity.deps.ts';
@@ -37,30 +38,10 @@ export const identityHttp = fp(async (app: FastifyInstance, opts: { deps: Identi
   const { deps } = opts;
   await app.register(cookie);
 
-  app.addHook('preValidation', async (req) => {
-    const access = req.routeOptions.config?.access;
-    if (!access || access === 'public') return;
-    const now = req.ctx.now;
-    let actor;
-    if (req.headers[HEADER_CLIENT_ID.toLowerCase()] !== undefined) {
-      actor = await authenticateSignedRequest(deps, {
-        method: req.method,
-        path: req.url,
-        body: req.rawBody,
-        headers: req.headers as Record<string, string>,
-        now,
-      });
-    } else {
-      const token = req.cookies[SESSION_COOKIE];
-      if (!token) throw new AppError('AUTH_REQUIRED');
-      const session = await resolveSession(deps, token, now);
-      if (!SAFE_METHODS.has(req.method)) {
-        const sent = req.headers['x-csrf-token'];
-        if (typeof sent !== 'string' || sent !== session.csrfToken) throw new AppError('AUTH_CSRF_INVALID');
-      }
-      actor = session.actor;
-      req.csrfToken = session.csrfToken;
-    }
+  const isSigned = (req: FastifyRequest) => req.headers[HEADER_CLIENT_ID.toLowerCase()] !== undefined;
+
+  const authorize = (req: FastifyRequest, actor: Actor) => {
+    const access = req.routeOptions.config?.access as Exclude<RouteAccess, 'public'>;
     req.actor = actor;
     req.ctx.actor = actor;
     if (actor.mustChangePassword && !req.routeOptions.config.allowPendingPasswordChange) {
@@ -69,6 +50,36 @@ export const identityHttp = fp(async (app: FastifyInstance, opts: { deps: Identi
     if (access !== 'authenticated' && !scopeFor(actor, access)) {
       throw new AppError('FORBIDDEN', { extra: { permission: access } });
     }
+  };
+
+  // Sessions are checked first thing, before the body is even read: an anonymous or forged
+  // request learns nothing about the route's input.
+  app.addHook('onRequest', async (req) => {
+    const access = req.routeOptions.config?.access;
+    if (!access || access === 'public' || isSigned(req)) return;
+    const token = req.cookies[SESSION_COOKIE];
+    if (!token) throw new AppError('AUTH_REQUIRED');
+    const session = await resolveSession(deps, token, req.ctx.now);
+    if (!SAFE_METHODS.has(req.method)) {
+      const sent = req.headers['x-csrf-token'];
+      if (typeof sent !== 'string' || sent !== session.csrfToken) throw new AppError('AUTH_CSRF_INVALID');
+    }
+    req.csrfToken = session.csrfToken;
+    authorize(req, session.actor);
+  });
+
+  // A signature covers the body, so signed requests are checked once it has been read.
+  app.addHook('preValidation', async (req) => {
+    const access = req.routeOptions.config?.access;
+    if (!access || access === 'public' || !isSigned(req)) return;
+    const actor = await authenticateSignedRequest(deps, {
+      method: req.method,
+      path: req.url,
+      body: req.rawBody,
+      headers: req.headers as Record<string, string>,
+      now: req.ctx.now,
+    });
+    authorize(req, actor);
   });
 
   // Refused and failed writes are part of the record too. They run in their own transaction,
