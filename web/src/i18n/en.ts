@@ -78,7 +78,7 @@ export const en: Dict = {
   'login.usernameRequired': 'Enter your username',
   'login.passwordRequired': 'Enter your password',
   'login.submit': 'Sign in',
-  'login.remaining': 'Wrong username or password; {n} attempt(s) left',
+  'login.invalid': 'Wrong username or password. After 5 failures in a row the account is locked for 15 minutes.',
   'login.locked': 'The account is locked until {time}',
   'login.lockedNoTime': 'The account is locked; try again later',
   'login.disabled': 'The account is disabled; contact your administrator',

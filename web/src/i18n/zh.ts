@@ -76,7 +76,7 @@ export const zh = {
   'login.usernameRequired': '请输入用户名',
   'login.passwordRequired': '请输入密码',
   'login.submit': '登 录',
-  'login.remaining': '用户名或密码错误，还可尝试 {n} 次',
+  'login.invalid': '用户名或密码错误。连续失败 5 次，账号将锁定 15 分钟。',
   'login.locked': '账号已锁定，请于 {time} 后再试',
   'login.lockedNoTime': '账号已锁定，请稍后再试',
   'login.disabled': '账号已停用，请联系本单位管理员',

@@ -38,8 +38,8 @@ export function LoginPage() {
       form.setFieldValue('password', '');
       if (!isApiError(e)) {
         setError(String(e));
-      } else if (e.code === 'AUTH_INVALID_CREDENTIALS' && typeof e.problem.remainingAttempts === 'number') {
-        setError(t('login.remaining', { n: e.problem.remainingAttempts }));
+      } else if (e.code === 'AUTH_INVALID_CREDENTIALS') {
+        setError(t('login.invalid'));
       } else if (e.code === 'AUTH_ACCOUNT_LOCKED') {
         const until = typeof e.problem.lockedUntil === 'string' ? e.problem.lockedUntil : null;
         setError(until ? t('login.locked', { time: fmtTime(until) }) : t('login.lockedNoTime'));

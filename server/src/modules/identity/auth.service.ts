@@ -108,7 +108,8 @@ export async function login(deps: IdentityDeps, ctx: Ctx, input: { username: str
       throw locked(until);
     }
     await fail('AUTH_INVALID_CREDENTIALS', undefined, { failed_logins: failures, locked_until: null });
-    throw new AppError('AUTH_INVALID_CREDENTIALS', { extra: { remainingAttempts: config.lockout.maxFailures - failures } });
+    // No attempt count in the answer: it would tell a known username from an unknown one.
+    throw new AppError('AUTH_INVALID_CREDENTIALS');
   }
   if (!user.enabled) {
     await fail('AUTH_ACCOUNT_DISABLED');

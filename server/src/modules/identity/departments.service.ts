@@ -135,6 +135,8 @@ export async function createDepartment(deps: IdentityDeps, ctx: Ctx, input: Crea
     if (!parent) {
       throw new AppError('RULE_VIOLATION', { fields: [{ field: '/body/parentId', message: 'parent department does not exist', messageZh: '上级部门不存在' }] });
     }
+    // A new unit under a department changes that department too: it must be in scope as well.
+    assertCovers(actor, 'org.department.manage', parent);
     if (!division.path.startsWith(parent.divisionPath)) {
       throw new AppError('RULE_VIOLATION', {
         fields: [{ field: '/body/parentId', message: "the parent department's division must contain this one", messageZh: '上级部门所在区划必须包含本部门所在区划' }],

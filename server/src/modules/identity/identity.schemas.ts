@@ -53,7 +53,8 @@ export const DepartmentSchema = Type.Object({
   updatedAt: DateTime(),
 });
 
-const UsccInput = Type.String({ minLength: 1, maxLength: 18, description: '统一社会信用代码 (GB 32100)' });
+// Longer than 18 to let pasted codes with spaces around them through; the service trims and checks.
+const UsccInput = Type.String({ minLength: 1, maxLength: 40, description: '统一社会信用代码 (GB 32100)' });
 
 export const CreateDepartmentBody = Strict({
   name: Type.String({ minLength: 2, maxLength: 100 }),

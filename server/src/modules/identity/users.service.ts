@@ -220,6 +220,16 @@ async function changeUser(
   return deps.db.transaction().execute(async (trx) => {
     const found = await loadUser(trx, id, ctx.now);
     assertCovers(actor, 'org.user.manage', { departmentId: found.departmentId, divisionPath: found.divisionPath });
+    // An account is managed only by someone who could have granted all its roles: otherwise a
+    // county admin could reset, unlock or disable a platform admin who sits in the county.
+    try {
+      assertCanGrant(actor, found.roles);
+    } catch {
+      throw new AppError('FORBIDDEN', {
+        message: 'Cannot change an account whose roles exceed your own',
+        messageZh: '不能管理角色超出本人权限的账号',
+      });
+    }
     const before = strip(found);
     await change(trx, before);
     const after = strip(await loadUser(trx, id, ctx.now));
@@ -264,9 +274,9 @@ export function updateUser(
 export function setUserRoles(deps: IdentityDeps, ctx: Ctx, id: string, roles: RoleGrant[]) {
   const actor = requireActor(ctx.actor);
   assertCanGrant(actor, roles);
-  return changeUser(deps, ctx, id, 'identity.user.roles', async (trx, before) => {
-    // Removing a role the actor could not have granted is as much an escalation as granting it.
-    assertCanGrant(actor, before.roles.filter((r) => !roles.some((n) => n.role === r.role && n.scope === r.scope)));
+  // changeUser also refuses when the user's current roles exceed the actor's: removing a role the
+  // actor could not have granted is as much an escalation as granting it.
+  return changeUser(deps, ctx, id, 'identity.user.roles', async (trx) => {
     await trx.deleteFrom('identity.user_role').where('user_id', '=', id).execute();
     if (roles.length) await trx.insertInto('identity.user_role').values(roles.map((g) => ({ user_id: id, role: g.role, scope: g.scope }))).execute();
   });
