@@ -3,7 +3,7 @@
  * The `zhengtong` command: serve | migrate | seed | audit verify. Every sub-command has --help;
  * failures print one clear line and exit non-zero.
  */
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Help } from 'commander';
 import { buildApp } from './app.ts';
 import { loadConfig, type Config } from './config.ts';
 import { openDatabase, type Database } from './db/database.ts';
@@ -149,6 +149,13 @@ export function cli(): Command {
       if (!report.ok) process.exitCode = 1;
     });
 
+  // The top-level help lists `audit verify` itself, not only the `audit` group (set after the
+  // commands are defined, so `zhengtong audit --help` keeps the default layout).
+  const base = new Help();
+  program.configureHelp({
+    visibleCommands: (cmd) => base.visibleCommands(cmd).flatMap((c) => (c === audit ? base.visibleCommands(audit).filter((s) => s.name() !== 'help') : [c])),
+    subcommandTerm: (cmd) => (cmd.parent === audit ? `audit ${base.subcommandTerm(cmd)}` : base.subcommandTerm(cmd)),
+  });
   return program;
 }
 
