@@ -8,7 +8,7 @@ import { buildApp } from './app.ts';
 import { loadConfig, type Config } from './config.ts';
 import { openDatabase, type Database } from './db/database.ts';
 import { migrate } from './db/migrator.ts';
-import { defaultKeyFile, loadOrCreateSigningKey, sealAll, verifyAuditLog } from './modules/audit/index.ts';
+import { defaultKeyFile, loadOrCreateSigningKey, loadSigningKey, sealAll, verifyAuditLog } from './modules/audit/index.ts';
 import { seedDemo } from './seed/seed.ts';
 import { every } from './kernel/jobs.ts';
 
@@ -130,7 +130,7 @@ export function cli(): Command {
     .option('--json', 'print the report as JSON')
     .action(async (opts: { seal?: boolean; key?: string; json?: boolean }) => {
       const config = loadConfig();
-      const key = loadOrCreateSigningKey(opts.key ?? defaultKeyFile(config.dataDir));
+      const key = loadSigningKey(opts.key ?? defaultKeyFile(config.dataDir));
       const report = await withDatabase(config, async (db) => {
         if (opts.seal) await sealAll(db.db, key, config.audit.batchSize, () => new Date());
         return verifyAuditLog(db.db, key.publicKeyPem, key.fingerprint);
@@ -138,6 +138,7 @@ export function cli(): Command {
       if (opts.json) console.log(JSON.stringify(report, null, 2));
       else {
         console.log(`checked ${report.batches} batch(es), ${report.entries} sealed entries; ${report.unsealed} not yet sealed`);
+        if (report.head) console.log(`chain head: batch ${report.head.batchNo}, SM3 ${report.head.chainHash} (record it outside the platform to detect truncation)`);
         if (report.ok) console.log('OK: the audit log is intact');
         else {
           const first = report.problems[0];

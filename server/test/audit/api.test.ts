@@ -298,11 +298,23 @@ describe('status and verification', () => {
     expect(listed.body.items[0].batchNo).toBe(1);
   });
 
+  it('counts for a scoped reader only the entries its scope covers', async () => {
+    const srDept = await departmentId(t, '上饶市行政审批局');
+    const own = await t.database.db.selectFrom('audit.entry').select((eb) => eb.fn.countAll<number>().as('n')).where('department_id', '=', srDept).executeTakeFirstOrThrow();
+    expect(Number(own.n)).toBeGreaterThan(0);
+    const res = await srAdmin.get('/api/audit/status');
+    expect(res.status).toBe(200);
+    const listed = await srAdmin.get(`/api/audit/entries?${qs({ pageSize: 1 })}`);
+    expect(res.body.entries).toBe(listed.body.total);
+    expect(res.body.entries).toBe(Number(own.n));
+    expect(res.body.entries).toBeLessThan((await allIdsDesc()).length);
+  });
+
   it('verifies the whole log for an auditor, and audits the run', async () => {
     const entriesBefore = (await allIdsDesc()).length;
     const res = await auditor.post('/api/audit/verify');
     expect(res.status, res.text).toBe(200);
-    expect(res.body).toEqual({ ok: true, batches: 1, entries: entriesBefore, unsealed: 0, problems: [] });
+    expect(res.body).toEqual({ ok: true, batches: 1, entries: entriesBefore, unsealed: 0, head: { batchNo: 1, chainHash: expect.stringMatching(/^[0-9a-f]{64}$/) }, problems: [] });
     const [entry] = await entriesOfRequest(t, String(res.headers['x-request-id']));
     expect(entry).toMatchObject({
       action: 'audit.verify',

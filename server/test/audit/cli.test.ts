@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -107,7 +107,16 @@ describe('zhengtong audit verify (child process)', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain('checked 3 batch(es), 5 sealed entries; 0 not yet sealed');
     expect(r.stdout).toContain('OK');
+    expect(r.stdout).toMatch(/chain head: batch 3, SM3 [0-9a-f]{64}/);
     expect(r.stderr).not.toContain('TAMPERED');
+  });
+
+  it('refuses to verify without the signing key instead of making a new one', async () => {
+    const missing = join(dir, 'no-such-key.pem');
+    const r = await run(['audit', 'verify', '--key', missing]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('audit signing key not found');
+    expect(existsSync(missing)).toBe(false);
   });
 
   it('exits 1 and names the altered entry on stderr', async () => {

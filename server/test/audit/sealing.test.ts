@@ -66,7 +66,7 @@ describe('sealing', () => {
     }
 
     const report = await verify();
-    expect(report).toEqual({ ok: true, batches: 3, entries: total, unsealed: 0, problems: [] });
+    expect(report).toEqual({ ok: true, batches: 3, entries: total, unsealed: 0, head: { batchNo: 3, chainHash: expect.stringMatching(/^[0-9a-f]{64}$/) }, problems: [] });
     expect(await t.app.sealNow()).toBe(0); // nothing left
   });
 

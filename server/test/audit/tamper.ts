@@ -18,7 +18,7 @@ export async function sealedLog(): Promise<TestApp> {
   }
   expect(await t.app.sealNow()).toBe(10);
   const report = await verify(t);
-  expect(report).toEqual({ ok: true, batches: 4, entries: 10, unsealed: 0, problems: [] });
+  expect(report).toEqual({ ok: true, batches: 4, entries: 10, unsealed: 0, head: { batchNo: 4, chainHash: expect.stringMatching(/^[0-9a-f]{64}$/) }, problems: [] });
   return t;
 }
 

@@ -143,7 +143,8 @@ export interface AuditVerifyResult {
   batches: number;
   entries: number;
   unsealed: number;
-  problems: { kind: string; batchNo: number | null; entryId: string | null; message: string }[];
+  head: { batchNo: number; chainHash: string } | null;
+  problems: { kind: string; batchNo: number | null; entryId: number | null; message: string }[];
 }
 
 export interface CalendarYearSummary {

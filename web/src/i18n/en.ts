@@ -264,6 +264,7 @@ export const en: Dict = {
   'audit.lastSealedAt': 'Last sealed',
   'audit.verify': 'Verify integrity',
   'audit.verifying': 'Verifying…',
+  'audit.chainHead': 'Chain head (batch {batch}); record it outside the platform to detect truncation:',
   'audit.verifyOk': 'Verified: {batches} batches and {entries} entries are intact',
   'audit.verifyFailed': '{n} problem(s) found',
   'audit.problem': 'Problem',

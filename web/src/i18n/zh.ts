@@ -262,6 +262,7 @@ export const zh = {
   'audit.lastSealedAt': '最近封存',
   'audit.verify': '完整性校验',
   'audit.verifying': '正在校验…',
+  'audit.chainHead': '链头（第 {batch} 批），请在平台外留存以发现截断：',
   'audit.verifyOk': '校验通过：{batches} 个批次、{entries} 条日志未被篡改',
   'audit.verifyFailed': '校验发现 {n} 处问题',
   'audit.problem': '问题',

@@ -72,7 +72,13 @@ export function AuditStatusCard() {
           data-testid="audit-verify-result"
           title={result.ok ? t('audit.verifyOk', { batches: result.batches, entries: result.entries }) : t('audit.verifyFailed', { n: result.problems.length })}
           description={
-            !result.ok && (
+            result.ok ? (
+              result.head && (
+                <Typography.Text type="secondary">
+                  {t('audit.chainHead', { batch: result.head.batchNo })} <Typography.Text code copyable>{result.head.chainHash}</Typography.Text>
+                </Typography.Text>
+              )
+            ) : (
               <List
                 size="small"
                 dataSource={result.problems}

@@ -33,4 +33,12 @@ function derivePublic(privateKeyPem: string): string {
   return createPublicKey(createPrivateKey(privateKeyPem)).export({ type: 'spki', format: 'pem' }).toString();
 }
 
+/** Loads an existing key; verification must never silently make a new one. */
+export function loadSigningKey(file: string): SigningKey {
+  if (!existsSync(file)) {
+    throw new Error(`audit signing key not found at ${file} (set AUDIT_KEY_FILE or --key to the key that signed the batches)`);
+  }
+  return loadOrCreateSigningKey(file);
+}
+
 export const defaultKeyFile = (dataDir: string) => process.env.AUDIT_KEY_FILE || join(dataDir, 'keys', 'audit-sm2.pem');

@@ -106,7 +106,7 @@ export async function auditRoutes(fastify: FastifyInstance, opts: { db: Kysely<D
         }),
       },
     },
-  }, async () => auditStatus(db));
+  }, async (req) => auditStatus(db, req.ctx));
 
   app.post('/api/audit/verify', {
     config: { access: 'audit.verify', action: 'audit.verify' },
@@ -119,6 +119,7 @@ export async function auditRoutes(fastify: FastifyInstance, opts: { db: Kysely<D
           batches: Type.Integer(),
           entries: Type.Integer(),
           unsealed: Type.Integer(),
+          head: Type.Union([Type.Object({ batchNo: Type.Integer(), chainHash: Type.String() }), Type.Null()]),
           problems: Type.Array(Type.Object({ kind: Type.String(), batchNo: Type.Union([Type.Integer(), Type.Null()]), entryId: Type.Union([Type.Integer(), Type.Null()]), message: Type.String() })),
         }),
       },

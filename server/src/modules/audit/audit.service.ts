@@ -118,16 +118,24 @@ export async function* exportEntries(db: Kysely<DB>, ctx: Ctx, q: AuditQuery): A
   }
 }
 
-export async function auditStatus(db: Kysely<DB>) {
-  const [counts, last] = await Promise.all([
-    db
-      .selectFrom('audit.entry')
-      .select((eb) => [eb.fn.countAll<number>().as('entries'), eb.fn.count<number>('batch_no').as('sealed')])
-      .executeTakeFirstOrThrow(),
+/**
+ * Sealing progress. Entry counts are those the reader's scope covers; the batch figures are the
+ * platform's, since a batch mixes every department's entries.
+ */
+export async function auditStatus(db: Kysely<DB>, ctx?: Ctx) {
+  const actor = ctx ? requireActor(ctx.actor) : null;
+  let counts = db
+    .selectFrom('audit.entry as e')
+    .leftJoin('identity.department as d', 'd.id', 'e.department_id')
+    .leftJoin('identity.division as v', 'v.code', 'd.division_code')
+    .select((eb) => [eb.fn.countAll<number>().as('entries'), eb.fn.count<number>('e.batch_no').as('sealed')]);
+  if (actor) counts = scopeCondition(actor, 'audit.read')(counts, 'e.department_id', 'v.path');
+  const [c, last] = await Promise.all([
+    counts.executeTakeFirstOrThrow(),
     db.selectFrom('audit.batch').select(['batch_no', 'sealed_at']).orderBy('batch_no', 'desc').limit(1).executeTakeFirst(),
   ]);
-  const entries = Number(counts.entries);
-  const sealed = Number(counts.sealed);
+  const entries = Number(c.entries);
+  const sealed = Number(c.sealed);
   return {
     entries,
     sealed,

@@ -28,6 +28,12 @@ export interface VerifyReport {
   batches: number;
   entries: number;
   unsealed: number;
+  /**
+   * The last batch and its chain hash. Deleting the newest batches together with their entries
+   * leaves a shorter but consistent chain; recording this head outside the platform (a ticket, a
+   * printed report, another system) is what catches that.
+   */
+  head: { batchNo: number; chainHash: string } | null;
   problems: VerifyProblem[];
 }
 
@@ -101,7 +107,8 @@ export async function verifyAuditLog(db: Kysely<DB>, publicKeyPem: string, finge
       }
     }
   }
-  return { ok: problems.length === 0, batches, entries, unsealed: unsealed.length, problems };
+  const head = batches ? { batchNo: expectedNo - 1, chainHash: prevChain.toString('hex') } : null;
+  return { ok: problems.length === 0, batches, entries, unsealed: unsealed.length, head, problems };
 }
 
 async function verifyBatchEntries(

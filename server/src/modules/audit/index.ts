@@ -2,6 +2,6 @@
 export { record, type AuditInput, type Outcome } from './audit.record.ts';
 export { sealNextBatch, sealAll } from './audit.sealer.ts';
 export { verifyAuditLog, type VerifyReport, type VerifyProblem } from './audit.verify.ts';
-export { loadOrCreateSigningKey, defaultKeyFile, type SigningKey } from './audit.keys.ts';
+export { loadOrCreateSigningKey, loadSigningKey, defaultKeyFile, type SigningKey } from './audit.keys.ts';
 export { auditRoutes } from './audit.routes.ts';
 export { auditStatus } from './audit.service.ts';
