@@ -6,6 +6,8 @@ export interface Config {
   host: string;
   databaseUrl?: string;
   dataDir: string;
+  /** The embedded database's files: DATA_DIR/pg (keys live beside it in DATA_DIR/keys). */
+  pgliteDir: string;
   logLevel: string;
   /** Serve the built web console from this folder when it exists. */
   webDist: string;
@@ -39,6 +41,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: env.HOST || '0.0.0.0',
     databaseUrl,
     dataDir: resolve(env.DATA_DIR || 'data'),
+    pgliteDir: resolve(env.DATA_DIR || 'data', 'pg'),
     logLevel: env.LOG_LEVEL || 'info',
     webDist: resolve(env.WEB_DIST || resolve(import.meta.dirname, '../../web/dist')),
     session: {

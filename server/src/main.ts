@@ -13,7 +13,7 @@ import { seedDemo } from './seed/seed.ts';
 import { every } from './kernel/jobs.ts';
 
 async function withDatabase<T>(config: Config, fn: (db: Database) => Promise<T>): Promise<T> {
-  const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
+  const database = await openDatabase({ url: config.databaseUrl, dataDir: config.pgliteDir });
   try {
     return await fn(database);
   } finally {
@@ -21,11 +21,11 @@ async function withDatabase<T>(config: Config, fn: (db: Database) => Promise<T>)
   }
 }
 
-const where = (c: Config) => (c.databaseUrl ? `PostgreSQL ${c.databaseUrl.replace(/\/\/[^@]*@/, '//')}` : `embedded PGlite in ${c.dataDir}`);
+const where = (c: Config) => (c.databaseUrl ? `PostgreSQL ${c.databaseUrl.replace(/\/\/[^@]*@/, '//')}` : `embedded PGlite in ${c.pgliteDir}`);
 
 async function serve(opts: { port?: string; seed: boolean }) {
   const config = loadConfig(opts.port ? { ...process.env, PORT: opts.port } : process.env);
-  const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
+  const database = await openDatabase({ url: config.databaseUrl, dataDir: config.pgliteDir });
   await migrate(database, (m) => console.log(m));
   const seed = opts.seed ? await seedDemo(database) : null;
   const signingKey = loadOrCreateSigningKey(defaultKeyFile(config.dataDir));
@@ -83,7 +83,7 @@ export function cli(): Command {
     .description('run the background jobs (audit sealing) without serving HTTP; pair with WORKER=false on the servers')
     .action(async () => {
       const config = loadConfig();
-      const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
+      const database = await openDatabase({ url: config.databaseUrl, dataDir: config.pgliteDir });
       await migrate(database);
       const key = loadOrCreateSigningKey(defaultKeyFile(config.dataDir));
       const log = { error: (obj: object, msg?: string) => console.error(msg ?? '', obj) };

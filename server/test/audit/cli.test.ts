@@ -47,7 +47,7 @@ async function freshPostgres(base: string) {
   };
 }
 
-const open = (): Promise<Database> => openDatabase(pgUrl ? { url: pgUrl, poolSize: 2 } : { dataDir: join(dir, 'db') });
+const open = (): Promise<Database> => openDatabase(pgUrl ? { url: pgUrl, poolSize: 2 } : { dataDir: join(dir, 'db', 'pg') });
 
 function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((done, fail) => {
