@@ -8,7 +8,6 @@ import { auditOfResponse, countRows, departmentBody, eventually, expectProblem, 
 const { sm2, sm3 } = smCrypto;
 
 let t: TestApp;
-let admin: Agent;
 let ncAdmin: Agent;
 let ncInfo: string;
 
@@ -19,7 +18,6 @@ interface KeyPair {
 
 beforeAll(async () => {
   t = await createTestApp();
-  admin = await t.login('admin');
   ncAdmin = await t.login('nc_admin');
   ncInfo = await departmentId(t, '南昌市大数据发展管理局');
 });
