@@ -56,10 +56,9 @@ export async function login(deps: IdentityDeps, ctx: Ctx, input: { username: str
     .select(['id', 'username', 'display_name', 'department_id', 'password_hash', 'enabled', 'failed_logins', 'locked_until'])
     .where((eb) => eb(eb.fn('lower', ['username']), '=', input.username.toLowerCase()))
     .executeTakeFirst();
-  type LoginState = { failed_logins: number; locked_until: Date | null };
-  const fail = async (code: 'AUTH_INVALID_CREDENTIALS' | 'AUTH_ACCOUNT_LOCKED' | 'AUTH_ACCOUNT_DISABLED', update?: LoginState, state: LoginState | undefined = update) => {
+  /** A refused attempt that changes nothing but the audit log. */
+  const fail = async (code: 'AUTH_INVALID_CREDENTIALS' | 'AUTH_ACCOUNT_LOCKED' | 'AUTH_ACCOUNT_DISABLED') => {
     await db.transaction().execute(async (trx) => {
-      if (user && update) await trx.updateTable('identity.user').set(update).where('id', '=', user.id).execute();
       await record(trx, ctx, {
         action: 'identity.auth.login',
         target: { type: 'user', id: user?.id ?? null, label: input.username },
@@ -67,7 +66,6 @@ export async function login(deps: IdentityDeps, ctx: Ctx, input: { username: str
         departmentId: user?.department_id ?? null,
         outcome: code === 'AUTH_INVALID_CREDENTIALS' ? 'failure' : 'denied',
         errorCode: code,
-        summary: state ? { failedLogins: state.failed_logins, lockedUntil: state.locked_until } : undefined,
       });
     });
     ctx.failureAudited = true;
@@ -93,21 +91,34 @@ export async function login(deps: IdentityDeps, ctx: Ctx, input: { username: str
   if (!(await verifyPassword(input.password, user.password_hash))) {
     // Counted in one statement, and only while the account is not locked: parallel guesses must
     // neither all start from the same count nor go on once one of them has locked the account.
-    const counted = await db
-      .updateTable('identity.user')
-      .set((eb) => ({ failed_logins: eb('failed_logins', '+', 1) }))
-      .where('id', '=', user.id)
-      .where(notLocked)
-      .returning('failed_logins')
-      .executeTakeFirst();
-    if (!counted) return lockedMeanwhile();
-    const failures = counted.failed_logins;
-    if (failures >= config.lockout.maxFailures) {
-      const until = new Date(now.getTime() + config.lockout.minutes * 60_000);
-      await fail('AUTH_ACCOUNT_LOCKED', { failed_logins: 0, locked_until: until });
-      throw locked(until);
-    }
-    await fail('AUTH_INVALID_CREDENTIALS', undefined, { failed_logins: failures, locked_until: null });
+    // The count, the lock and the audit entry commit together.
+    const outcome = await db.transaction().execute(async (trx) => {
+      const counted = await trx
+        .updateTable('identity.user')
+        .set((eb) => ({ failed_logins: eb('failed_logins', '+', 1) }))
+        .where('id', '=', user.id)
+        .where(notLocked)
+        .returning('failed_logins')
+        .executeTakeFirst();
+      if (!counted) return { kind: 'lockedMeanwhile' as const };
+      const lockNow = counted.failed_logins >= config.lockout.maxFailures;
+      const until = lockNow ? new Date(now.getTime() + config.lockout.minutes * 60_000) : null;
+      if (lockNow) await trx.updateTable('identity.user').set({ failed_logins: 0, locked_until: until }).where('id', '=', user.id).execute();
+      const code = lockNow ? 'AUTH_ACCOUNT_LOCKED' : 'AUTH_INVALID_CREDENTIALS';
+      await record(trx, ctx, {
+        action: 'identity.auth.login',
+        target: { type: 'user', id: user.id, label: input.username },
+        actorName: input.username,
+        departmentId: user.department_id,
+        outcome: lockNow ? 'denied' : 'failure',
+        errorCode: code,
+        summary: { failedLogins: lockNow ? 0 : counted.failed_logins, lockedUntil: until },
+      });
+      return lockNow ? { kind: 'locked' as const, until: until! } : { kind: 'wrong' as const };
+    });
+    ctx.failureAudited = true;
+    if (outcome.kind === 'lockedMeanwhile') return lockedMeanwhile();
+    if (outcome.kind === 'locked') throw locked(outcome.until);
     // No attempt count in the answer: it would tell a known username from an unknown one.
     throw new AppError('AUTH_INVALID_CREDENTIALS');
   }
