@@ -12,8 +12,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { buildApp } from '../server/src/app.ts';
@@ -24,6 +22,7 @@ import { makeUscc } from '../server/src/kernel/ids/index.ts';
 import { loadOrCreateSigningKey } from '../server/src/modules/audit/index.ts';
 import { DEMO_PASSWORD } from '../server/src/seed/jiangxi.ts';
 import { seedDemo } from '../server/src/seed/seed.ts';
+import { createScratchDatabase } from '../server/test/scratch-db.ts';
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 2000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
@@ -41,20 +40,9 @@ async function run(kind: 'pglite' | 'postgres') {
   let database: Database;
   let drop = async () => {};
   if (kind === 'postgres') {
-    const name = `zt_bench_${randomBytes(4).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: ADMIN_URL });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${name}`);
-    await admin.end();
-    const u = new URL(ADMIN_URL);
-    u.pathname = `/${name}`;
-    database = await openDatabase({ url: u.toString(), poolSize: 10 });
-    drop = async () => {
-      const c = new pg.Client({ connectionString: ADMIN_URL });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
-    };
+    const scratch = await createScratchDatabase(ADMIN_URL, 'zt_bench');
+    database = await openDatabase({ url: scratch.url, poolSize: 10 });
+    drop = scratch.drop;
   } else {
     database = await openDatabase({ dataDir: 'memory://' });
   }

@@ -1,8 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { buildApp, type App } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
 import { openDatabase, type Database } from '../src/db/database.ts';
@@ -11,6 +9,7 @@ import { manualClock } from '../src/kernel/clock.ts';
 import { loadOrCreateSigningKey, type SigningKey } from '../src/modules/audit/index.ts';
 import { DEMO_PASSWORD } from '../src/seed/jiangxi.ts';
 import { seedDemo } from '../src/seed/seed.ts';
+import { createScratchDatabase } from './scratch-db.ts';
 
 /**
  * Each test file gets its own fresh database with the demo organisation: an in-memory PGlite by
@@ -77,28 +76,9 @@ export class Agent {
   }
 }
 
-async function freshPostgres(url: string): Promise<{ url: string; drop: () => Promise<void> }> {
-  const name = `zt_test_${process.pid}_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: url });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const u = new URL(url);
-  u.pathname = `/${name}`;
-  return {
-    url: u.toString(),
-    async drop() {
-      const c = new pg.Client({ connectionString: url });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
-    },
-  };
-}
-
 export async function createTestApp(opts: { seed?: boolean; env?: Record<string, string> } = {}): Promise<TestApp> {
   const pgUrl = process.env.DATABASE_URL;
-  const fresh = pgUrl ? await freshPostgres(pgUrl) : null;
+  const fresh = pgUrl ? await createScratchDatabase(pgUrl) : null;
   const database = await openDatabase(fresh ? { url: fresh.url, poolSize: 5 } : { dataDir: 'memory://' });
   await migrate(database);
   if (opts.seed !== false) await seedDemo(database);

@@ -2,8 +2,6 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { buildApp } from '../../src/app.ts';
@@ -13,6 +11,7 @@ import { migrate } from '../../src/db/migrator.ts';
 import { loadOrCreateSigningKey } from '../../src/modules/audit/index.ts';
 import { seedDemo } from '../../src/seed/seed.ts';
 import { Agent, DEMO_PASSWORD } from '../harness.ts';
+import { createScratchDatabase } from '../scratch-db.ts';
 import { newDepartmentBody } from './helpers.ts';
 
 /**
@@ -27,25 +26,6 @@ let keyFile: string;
 let pgUrl: string | null = null;
 let dropPg: (() => Promise<void>) | null = null;
 let seededEntryId: number;
-
-async function freshPostgres(base: string) {
-  const name = `zt_cli_${process.pid}_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: base });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const u = new URL(base);
-  u.pathname = `/${name}`;
-  return {
-    url: u.toString(),
-    async drop() {
-      const c = new pg.Client({ connectionString: base });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
-    },
-  };
-}
 
 const open = (): Promise<Database> => openDatabase(pgUrl ? { url: pgUrl, poolSize: 2 } : { dataDir: join(dir, 'db', 'pg') });
 
@@ -69,7 +49,7 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'zt-cli-'));
   keyFile = join(dir, 'keys', 'audit-sm2.pem');
   if (process.env.DATABASE_URL) {
-    const fresh = await freshPostgres(process.env.DATABASE_URL);
+    const fresh = await createScratchDatabase(process.env.DATABASE_URL, 'zt_cli');
     pgUrl = fresh.url;
     dropPg = fresh.drop;
   }
