@@ -41,7 +41,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   const indexHtml = join(config.webDist, 'index.html');
   const hasWeb = existsSync(indexHtml);
 
-  const http = createHttpServer({ logLevel: config.logLevel, logger: opts.logger, clock, spaIndex: hasWeb ? indexHtml : undefined });
+  const http = createHttpServer({ logLevel: config.logLevel, trustProxy: config.trustProxy, logger: opts.logger, clock, spaIndex: hasWeb ? indexHtml : undefined });
   const identity: IdentityDeps = { db, clock, config };
   const calendar = new CalendarService(db);
 

@@ -19,6 +19,11 @@ export interface Config {
   lockout: { maxFailures: number; minutes: number };
   audit: { sealIntervalMs: number; batchSize: number };
   runWorker: boolean;
+  /**
+   * Whose X-Forwarded-For to believe for the client IP recorded in the audit log: false (default,
+   * the socket address), true (any), a hop count, or a comma list of proxy addresses/CIDRs.
+   */
+  trustProxy: boolean | number | string;
 }
 
 function int(name: string, fallback: number, env: NodeJS.ProcessEnv): number {
@@ -27,6 +32,13 @@ function int(name: string, fallback: number, env: NodeJS.ProcessEnv): number {
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer, got "${raw}"`);
   return n;
+}
+
+function parseTrustProxy(raw: string | undefined): boolean | number | string {
+  if (!raw || raw === 'false') return false;
+  if (raw === 'true') return true;
+  if (/^\d+$/.test(raw)) return Number(raw);
+  return raw;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -52,5 +64,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     lockout: { maxFailures: int('LOCKOUT_MAX_FAILURES', 5, env), minutes: int('LOCKOUT_MINUTES', 15, env) },
     audit: { sealIntervalMs: int('AUDIT_SEAL_INTERVAL_MS', 5000, env), batchSize: int('AUDIT_BATCH_SIZE', 1000, env) },
     runWorker: env.WORKER !== 'false',
+    trustProxy: parseTrustProxy(env.TRUST_PROXY),
   };
 }

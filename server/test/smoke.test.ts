@@ -42,3 +42,13 @@ describe('operations endpoints', () => {
     expect(res.body).toMatchObject({ status: 404, code: 'NOT_FOUND', messageZh: expect.any(String) });
   });
 });
+
+describe('client addresses', () => {
+  it('ignores X-Forwarded-For unless a proxy is trusted, so nobody can forge the audited IP', async () => {
+    const res = await t.anonymous().request('POST', '/api/auth/login', { username: 'nobody_here', password: 'x' }, { 'x-forwarded-for': '203.0.113.99' });
+    expect(res.status).toBe(401);
+    const entry = await t.database.db.selectFrom('audit.entry').select('ip').where('request_id', '=', String(res.headers['x-request-id'])).executeTakeFirstOrThrow();
+    expect(entry.ip).not.toBe('203.0.113.99');
+    expect(entry.ip).toBe('127.0.0.1');
+  });
+});

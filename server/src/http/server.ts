@@ -11,6 +11,7 @@ import './route-config.ts';
 export interface HttpOptions {
   logLevel: string;
   clock: Clock;
+  trustProxy?: boolean | number | string;
   /** Unknown GET paths outside /api answer with the console's index.html (client-side routes). */
   spaIndex?: string;
   /** Pino options; tests pass `false` to keep output quiet. */
@@ -31,7 +32,8 @@ export function createHttpServer(opts: HttpOptions): FastifyInstance {
     },
     requestIdHeader: false,
     bodyLimit: 2 * 1024 * 1024,
-    trustProxy: true,
+    // A hop count trusts that many proxies nearest to us (proxy-addr's function form).
+    trustProxy: typeof opts.trustProxy === 'number' ? ((_addr: string, hop: number) => hop < (opts.trustProxy as number)) : (opts.trustProxy ?? false),
     ajv: { customOptions: { removeAdditional: false, allErrors: true, coerceTypes: 'array', useDefaults: true } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 

@@ -7,7 +7,8 @@ let t: TestApp;
 let admin: Agent;
 
 beforeAll(async () => {
-  t = await createTestApp();
+  // Behind a trusted proxy, the client address comes from X-Forwarded-For.
+  t = await createTestApp({ env: { TRUST_PROXY: 'true' } });
   admin = await t.login('admin');
 });
 afterAll(async () => t?.close());
