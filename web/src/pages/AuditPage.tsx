@@ -1,4 +1,4 @@
-import { AutoComplete, Button, Card, DatePicker, Form, Input, Select, Space, Table, Tag, Typography, type TableColumnsType } from 'antd';
+import { AutoComplete, Button, DatePicker, Form, Input, Select, Space, Tag, Typography, type TableColumnsType } from 'antd';
 import { DownloadOutlined } from '@ant-design/icons';
 import type { Dayjs } from 'dayjs';
 import { useMemo, useState } from 'react';
@@ -6,13 +6,14 @@ import { auditApi } from '../api/audit';
 import type { Query } from '../api/client';
 import type { AuditEntry, Outcome } from '../api/types';
 import { DepartmentSelect } from '../components/DepartmentSelect';
-import { ErrorAlert } from '../components/ErrorAlert';
+import { FilterCard } from '../components/FilterCard';
+import { PagedTable } from '../components/PagedTable';
 import { PageTitle } from '../components/PageTitle';
+import { usePaging } from '../hooks/usePaging';
 import { useRequest } from '../hooks/useRequest';
 import { useI18n } from '../i18n';
 import { actionName, SEARCHABLE_ACTIONS } from '../i18n/actions';
 import { fmtTime } from '../utils/format';
-import { rowProps } from '../utils/testid';
 import { AuditDetail } from './AuditDetail';
 import { AuditStatusCard } from './AuditStatusCard';
 
@@ -43,9 +44,9 @@ export default function AuditPage() {
   const { t, lang } = useI18n();
   const [form] = Form.useForm<FilterValues>();
   const [query, setQuery] = useState<Query>({});
-  const [page, setPage] = useState(1);
-  const [pageSize, setPageSize] = useState(20);
-  const { data, loading, error, reload } = useRequest(() => auditApi.entries({ ...query, page, pageSize }), [query, page, pageSize]);
+  const paging = usePaging();
+  const { page, pageSize } = paging;
+  const list = useRequest(() => auditApi.entries({ ...query, page, pageSize }), [query, page, pageSize]);
 
   const actionOptions = useMemo(
     () => SEARCHABLE_ACTIONS.map((a) => ({ value: a, label: `${actionName(a, lang)} · ${a}` })),
@@ -100,7 +101,7 @@ export default function AuditPage() {
   ];
 
   const onSearch = (v: FilterValues) => {
-    setPage(1);
+    paging.setPage(1);
     setQuery(toQuery(v));
   };
 
@@ -115,97 +116,74 @@ export default function AuditPage() {
         }
       />
       <AuditStatusCard />
-      <Card style={{ marginBottom: 16 }}>
-        <Form<FilterValues> form={form} layout="inline" onFinish={onSearch} style={{ rowGap: 12 }} data-testid="audit-filter-form">
-          <Form.Item name="actor" label={t('audit.actor')}>
-            <Input allowClear style={{ width: 150 }} data-testid="audit-filter-actor" />
-          </Form.Item>
-          <Form.Item name="departmentId" label={t('audit.department')}>
-            <DepartmentSelect allowClear placeholder={t('common.all')} style={{ width: 200 }} testId="audit-filter-department" />
-          </Form.Item>
-          <Form.Item name="action" label={t('audit.action')}>
-            <AutoComplete
-              allowClear
-              options={actionOptions}
-              placeholder={t('audit.actionPlaceholder')}
-              showSearch={{
-                filterOption: (input, opt) =>
-                  String(opt?.label ?? '')
-                    .toLowerCase()
-                    .includes(input.toLowerCase()),
-              }}
-              style={{ width: 260 }}
-              data-testid="audit-filter-action"
-            />
-          </Form.Item>
-          <Form.Item name="target" label={t('audit.target')}>
-            <Input allowClear style={{ width: 160 }} data-testid="audit-filter-target" />
-          </Form.Item>
-          <Form.Item name="outcome" label={t('audit.outcome')}>
-            <Select
-              allowClear
-              placeholder={t('common.all')}
-              style={{ width: 110 }}
-              options={(['success', 'failure', 'denied'] as const).map((o) => ({ value: o, label: t(`audit.outcome.${o}`) }))}
-              data-testid="audit-filter-outcome"
-            />
-          </Form.Item>
-          <Form.Item
-            name="range"
-            label={t('audit.timeRange')}
-            rules={[
-              {
-                validator: async (_r, v: FilterValues['range']) => {
-                  if (v?.[0] && v?.[1] && v[0].isAfter(v[1])) throw new Error(t('audit.timeInverted'));
-                },
+      <FilterCard<FilterValues>
+        form={form}
+        onSearch={onSearch}
+        onReset={() => {
+          form.resetFields();
+          onSearch({});
+        }}
+        testId="audit-filter-form"
+        searchTestId="audit-search"
+        resetTestId="audit-reset"
+      >
+        <Form.Item name="actor" label={t('audit.actor')}>
+          <Input allowClear style={{ width: 150 }} data-testid="audit-filter-actor" />
+        </Form.Item>
+        <Form.Item name="departmentId" label={t('audit.department')}>
+          <DepartmentSelect allowClear placeholder={t('common.all')} style={{ width: 200 }} testId="audit-filter-department" />
+        </Form.Item>
+        <Form.Item name="action" label={t('audit.action')}>
+          <AutoComplete
+            allowClear
+            options={actionOptions}
+            placeholder={t('audit.actionPlaceholder')}
+            showSearch={{
+              filterOption: (input, opt) =>
+                String(opt?.label ?? '')
+                  .toLowerCase()
+                  .includes(input.toLowerCase()),
+            }}
+            style={{ width: 260 }}
+            data-testid="audit-filter-action"
+          />
+        </Form.Item>
+        <Form.Item name="target" label={t('audit.target')}>
+          <Input allowClear style={{ width: 160 }} data-testid="audit-filter-target" />
+        </Form.Item>
+        <Form.Item name="outcome" label={t('audit.outcome')}>
+          <Select
+            allowClear
+            placeholder={t('common.all')}
+            style={{ width: 110 }}
+            options={(['success', 'failure', 'denied'] as const).map((o) => ({ value: o, label: t(`audit.outcome.${o}`) }))}
+            data-testid="audit-filter-outcome"
+          />
+        </Form.Item>
+        <Form.Item
+          name="range"
+          label={t('audit.timeRange')}
+          rules={[
+            {
+              validator: async (_r, v: FilterValues['range']) => {
+                if (v?.[0] && v?.[1] && v[0].isAfter(v[1])) throw new Error(t('audit.timeInverted'));
               },
-            ]}
-          >
-            <DatePicker.RangePicker showTime={{ format: 'HH:mm' }} format="YYYY-MM-DD HH:mm" allowEmpty={[true, true]} data-testid="audit-filter-time" />
-          </Form.Item>
-          <Form.Item>
-            <Space>
-              <Button type="primary" htmlType="submit" data-testid="audit-search">
-                {t('common.search')}
-              </Button>
-              <Button
-                onClick={() => {
-                  form.resetFields();
-                  onSearch({});
-                }}
-                data-testid="audit-reset"
-              >
-                {t('common.reset')}
-              </Button>
-            </Space>
-          </Form.Item>
-        </Form>
-      </Card>
-      <Card>
-        {error && <ErrorAlert error={error} onRetry={reload} />}
-        <Table<AuditEntry>
-          rowKey="id"
-          size="middle"
-          loading={loading}
-          columns={columns}
-          dataSource={data?.items ?? []}
-          scroll={{ x: 1100 }}
-          expandable={{ expandedRowRender: (e) => <AuditDetail entry={e} /> }}
-          onRow={(e) => rowProps('audit-row', { 'data-id': String(e.id), 'data-action': e.action, 'data-outcome': e.outcome })}
-          pagination={{
-            current: page,
-            pageSize,
-            total: data?.total ?? 0,
-            showSizeChanger: true,
-            showTotal: (total) => t('common.total', { total }),
-            onChange: (p, s) => {
-              setPage(p);
-              setPageSize(s);
             },
-          }}
-          data-testid="audit-table"
-        />
-      </Card>
+          ]}
+        >
+          <DatePicker.RangePicker showTime={{ format: 'HH:mm' }} format="YYYY-MM-DD HH:mm" allowEmpty={[true, true]} data-testid="audit-filter-time" />
+        </Form.Item>
+      </FilterCard>
+      <PagedTable<AuditEntry>
+        list={list}
+        paging={paging}
+        columns={columns}
+        scroll={{ x: 1100 }}
+        expandable={{ expandedRowRender: (e) => <AuditDetail entry={e} /> }}
+        rowTestId="audit-row"
+        rowData={(e) => ({ 'data-id': String(e.id), 'data-action': e.action, 'data-outcome': e.outcome })}
+        data-testid="audit-table"
+      />
     </div>
   );
 }

@@ -1,10 +1,11 @@
-import { App, Button, DatePicker, Divider, Form, Input, Modal, Space, Spin } from 'antd';
+import { Button, DatePicker, Divider, Form, Input, Space, Spin } from 'antd';
 import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useEffect, useState } from 'react';
 import { calendarApi } from '../api/calendar';
 import type { CalendarYear } from '../api/types';
-import { useProblem } from '../components/useProblem';
+import { FormModal } from '../components/FormModal';
+import { useFormSubmit } from '../hooks/useFormSubmit';
 import { useI18n, type MessageKey } from '../i18n';
 
 interface DateRow {
@@ -59,11 +60,9 @@ function DateList({ name, addLabel, year }: { name: 'holidays' | 'adjustedWorkin
 /** 维护节假日: edits one year's holidays, adjusted working days and the notices they come from. */
 export function CalendarYearModal({ year, onClose, onSaved }: { year: number; onClose: () => void; onSaved: () => void }) {
   const { t } = useI18n();
-  const { message } = App.useApp();
-  const showProblem = useProblem();
   const [form] = Form.useForm<Values>();
   const [loading, setLoading] = useState(true);
-  const [busy, setBusy] = useState(false);
+  const { busy, submit } = useFormSubmit(form);
 
   useEffect(() => {
     let live = true;
@@ -85,41 +84,24 @@ export function CalendarYearModal({ year, onClose, onSaved }: { year: number; on
     };
   }, [year, form]);
 
-  const onFinish = async (v: Values) => {
-    setBusy(true);
-    try {
-      const body: CalendarYear = {
-        year,
-        holidays: (v.holidays ?? []).map((h) => ({ date: h.date!.format(D), name: h.name.trim() })),
-        adjustedWorkingDays: (v.adjustedWorkingDays ?? []).map((h) => ({ date: h.date!.format(D), name: h.name.trim() })),
-        source: (v.source ?? []).map((s) => ({
-          title: s.title.trim(),
-          documentNumber: s.documentNumber.trim(),
-          publishedOn: s.publishedOn!.format(D),
-          ...(s.url?.trim() ? { url: s.url.trim() } : {}),
-        })),
-      };
-      await calendarApi.saveYear(year, body);
-      message.success(t('common.saved'));
-      onSaved();
-    } catch (e) {
-      showProblem(e, form);
-    } finally {
-      setBusy(false);
-    }
+  const save = async (v: Values) => {
+    const body: CalendarYear = {
+      year,
+      holidays: (v.holidays ?? []).map((h) => ({ date: h.date!.format(D), name: h.name.trim() })),
+      adjustedWorkingDays: (v.adjustedWorkingDays ?? []).map((h) => ({ date: h.date!.format(D), name: h.name.trim() })),
+      source: (v.source ?? []).map((s) => ({
+        title: s.title.trim(),
+        documentNumber: s.documentNumber.trim(),
+        publishedOn: s.publishedOn!.format(D),
+        ...(s.url?.trim() ? { url: s.url.trim() } : {}),
+      })),
+    };
+    await calendarApi.saveYear(year, body);
   };
+  const onFinish = (v: Values) => submit(() => save(v), t('common.saved'), onSaved);
 
   return (
-    <Modal
-      open
-      title={t('cal.editYear', { year })}
-      onCancel={onClose}
-      onOk={() => form.submit()}
-      okText={t('common.save')}
-      okButtonProps={{ loading: busy, disabled: loading, 'data-testid': 'cal-year-submit' }}
-      width={760}
-      forceRender
-    >
+    <FormModal open title={t('cal.editYear', { year })} onCancel={onClose} form={form} busy={busy} okDisabled={loading} submitTestId="cal-year-submit" width={760}>
       <Spin spinning={loading}>
         <Form<Values> form={form} onFinish={onFinish}>
           <Divider titlePlacement="start">{t('cal.legendHoliday')}</Divider>
@@ -155,6 +137,6 @@ export function CalendarYearModal({ year, onClose, onSaved }: { year: number; on
           </Form.List>
         </Form>
       </Spin>
-    </Modal>
+    </FormModal>
   );
 }

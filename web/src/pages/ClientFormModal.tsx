@@ -1,21 +1,16 @@
-import { App, Form, Input, Modal, Radio } from 'antd';
-import { useEffect, useState } from 'react';
+import { Form, Input, Radio } from 'antd';
+import { useEffect } from 'react';
 import { orgApi, type ClientInput } from '../api/org';
-import type { Client, RoleGrant } from '../api/types';
+import type { Client } from '../api/types';
 import { useAuth, useMe } from '../auth/AuthContext';
 import { DepartmentSelect } from '../components/DepartmentSelect';
+import { FormModal } from '../components/FormModal';
 import { RoleGrantsInput } from '../components/RoleGrantsInput';
-import { useProblem } from '../components/useProblem';
+import { useFormSubmit } from '../hooks/useFormSubmit';
 import { useI18n } from '../i18n';
 
-interface Values {
-  clientId: string;
-  name: string;
-  kind: 'system' | 'agent';
-  departmentId: string;
-  publicKey: string;
-  roles: RoleGrant[];
-}
+/** The form asks for exactly what the create call takes. */
+type Values = ClientInput;
 
 const CLIENT_ID = /^[a-z0-9][a-z0-9._-]{2,63}$/;
 const HEX_KEY = /^04[0-9a-fA-F]{128}$/;
@@ -25,10 +20,8 @@ export function ClientFormModal({ open, onClose, onSaved }: { open: boolean; onC
   const { t } = useI18n();
   const me = useMe();
   const { scopeOf } = useAuth();
-  const { message } = App.useApp();
-  const showProblem = useProblem();
   const [form] = Form.useForm<Values>();
-  const [busy, setBusy] = useState(false);
+  const { busy, submit } = useFormSubmit(form);
 
   useEffect(() => {
     if (!open) return;
@@ -36,31 +29,15 @@ export function ClientFormModal({ open, onClose, onSaved }: { open: boolean; onC
     form.setFieldsValue({ kind: 'system', departmentId: me.departmentId, roles: [] });
   }, [open, form, me.departmentId]);
 
-  const onFinish = async (v: Values) => {
-    setBusy(true);
-    try {
-      const body: ClientInput = { ...v, clientId: v.clientId.trim(), name: v.name.trim(), publicKey: v.publicKey.trim(), roles: v.roles ?? [] };
-      const c = await orgApi.createClient(body);
-      message.success(t('common.created'));
-      onSaved(c);
-    } catch (e) {
-      showProblem(e, form);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const onFinish = (v: Values) =>
+    submit(
+      () => orgApi.createClient({ ...v, clientId: v.clientId.trim(), name: v.name.trim(), publicKey: v.publicKey.trim(), roles: v.roles ?? [] }),
+      t('common.created'),
+      onSaved,
+    );
 
   return (
-    <Modal
-      open={open}
-      title={t('client.create')}
-      onCancel={onClose}
-      onOk={() => form.submit()}
-      okText={t('common.save')}
-      okButtonProps={{ loading: busy, 'data-testid': 'client-form-submit' }}
-      width={680}
-      forceRender
-    >
+    <FormModal open={open} title={t('client.create')} onCancel={onClose} form={form} busy={busy} submitTestId="client-form-submit" width={680}>
       <Form<Values> form={form} layout="vertical" onFinish={onFinish}>
         <Form.Item
           name="clientId"
@@ -106,6 +83,6 @@ export function ClientFormModal({ open, onClose, onSaved }: { open: boolean; onC
           <RoleGrantsInput maxScope={scopeOf('org.client.manage')} testIdPrefix="client-form" />
         </Form.Item>
       </Form>
-    </Modal>
+    </FormModal>
   );
 }

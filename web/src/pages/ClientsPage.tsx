@@ -1,17 +1,17 @@
-import { App, Button, Card, Popconfirm, Table, Tag, Typography, type TableColumnsType } from 'antd';
-import { PlusOutlined } from '@ant-design/icons';
+import { App, Button, Popconfirm, Tag, Typography, type TableColumnsType } from 'antd';
 import { useState } from 'react';
 import { orgApi } from '../api/org';
 import type { Client } from '../api/types';
 import { useAuth } from '../auth/AuthContext';
-import { ErrorAlert } from '../components/ErrorAlert';
+import { CreateButton } from '../components/CreateButton';
+import { PagedTable } from '../components/PagedTable';
 import { PageTitle } from '../components/PageTitle';
 import { RoleTags } from '../components/RoleGrantsInput';
 import { useProblem } from '../components/useProblem';
+import { usePaging } from '../hooks/usePaging';
 import { useRequest } from '../hooks/useRequest';
 import { useI18n } from '../i18n';
 import { fmtTime } from '../utils/format';
-import { rowProps } from '../utils/testid';
 import { ClientFormModal } from './ClientFormModal';
 
 export default function ClientsPage() {
@@ -19,11 +19,12 @@ export default function ClientsPage() {
   const { can } = useAuth();
   const { message } = App.useApp();
   const showProblem = useProblem();
-  const [page, setPage] = useState(1);
-  const [pageSize, setPageSize] = useState(20);
+  const paging = usePaging();
   const [open, setOpen] = useState(false);
   const canManage = can('org.client.manage');
-  const { data, loading, error, reload } = useRequest(() => orgApi.clients({ page, pageSize }), [page, pageSize]);
+  const { page, pageSize } = paging;
+  const list = useRequest(() => orgApi.clients({ page, pageSize }), [page, pageSize]);
+  const { reload } = list;
 
   const revoke = async (c: Client) => {
     try {
@@ -87,35 +88,20 @@ export default function ClientsPage() {
         title={t('client.title')}
         extra={
           canManage && (
-            <Button type="primary" icon={<PlusOutlined />} onClick={() => setOpen(true)} data-testid="client-create">
+            <CreateButton onClick={() => setOpen(true)} testId="client-create">
               {t('client.create')}
-            </Button>
+            </CreateButton>
           )
         }
       />
-      <Card>
-        {error && <ErrorAlert error={error} onRetry={reload} />}
-        <Table<Client>
-          rowKey="id"
-          size="middle"
-          loading={loading}
-          columns={columns}
-          dataSource={data?.items ?? []}
-          scroll={{ x: 1300 }}
-          onRow={(c) => rowProps('client-row', { 'data-id': c.id })}
-          pagination={{
-            current: page,
-            pageSize,
-            total: data?.total ?? 0,
-            showSizeChanger: true,
-            showTotal: (total) => t('common.total', { total }),
-            onChange: (p, s) => {
-              setPage(p);
-              setPageSize(s);
-            },
-          }}
-        />
-      </Card>
+      <PagedTable<Client>
+        list={list}
+        paging={paging}
+        columns={columns}
+        scroll={{ x: 1300 }}
+        rowTestId="client-row"
+        rowData={(c) => ({ 'data-id': c.id })}
+      />
       <ClientFormModal
         open={open}
         onClose={() => setOpen(false)}

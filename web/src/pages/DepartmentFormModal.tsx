@@ -1,4 +1,4 @@
-import { Alert, App, Checkbox, Form, Input, Modal, Select } from 'antd';
+import { Alert, Checkbox, Form, Input, Select } from 'antd';
 import { useEffect, useState } from 'react';
 import { isApiError } from '../api/client';
 import { orgApi, type DepartmentInput, type DepartmentPatch } from '../api/org';
@@ -6,38 +6,26 @@ import type { Department } from '../api/types';
 import { useMe } from '../auth/AuthContext';
 import { DepartmentSelect } from '../components/DepartmentSelect';
 import { DivisionTreeSelect } from '../components/DivisionTreeSelect';
-import { useProblem } from '../components/useProblem';
+import { FormModal } from '../components/FormModal';
+import type { EditorModalProps } from '../hooks/useEditor';
+import { useFormSubmit } from '../hooks/useFormSubmit';
 import { useDepartmentKinds } from '../hooks/useReference';
 import { useI18n } from '../i18n';
 import { checkUscc } from '../utils/uscc';
 
-interface Values {
-  name: string;
-  shortName?: string;
-  uscc: string;
-  legacyCode?: boolean;
-  divisionCode: string;
-  parentId?: string;
-  kind: string;
-}
+/** The form's fields are the create call's; editing shows only the ones a patch may change. */
+type Values = DepartmentInput;
 
-interface Props {
-  open: boolean;
-  /** The department to edit; absent to create one. */
-  editing?: Department | null;
-  onClose: () => void;
-  onSaved: (d: Department) => void;
-}
-
-export function DepartmentFormModal({ open, editing, onClose, onSaved }: Props) {
+export function DepartmentFormModal({ open, editing, onClose, onSaved }: EditorModalProps<Department>) {
   const { t, lang } = useI18n();
   const me = useMe();
-  const { message } = App.useApp();
-  const showProblem = useProblem();
   const kinds = useDepartmentKinds();
   const [form] = Form.useForm<Values>();
-  const [busy, setBusy] = useState(false);
   const [offerLegacy, setOfferLegacy] = useState(false);
+  // A code the server refuses may be an old one: offer the 旧代码 box for it.
+  const { busy, submit } = useFormSubmit(form, (e) => {
+    if (isApiError(e) && e.code === 'USCC_INVALID') setOfferLegacy(true);
+  });
   const legacy = Form.useWatch('legacyCode', form);
 
   useEffect(() => {
@@ -58,32 +46,22 @@ export function DepartmentFormModal({ open, editing, onClose, onSaved }: Props) 
     }
   }, [open, editing, form, me.divisionCode]);
 
-  const onFinish = async (v: Values) => {
-    setBusy(true);
-    try {
-      const uscc = v.uscc.trim().toUpperCase();
-      const legacyCode = offerLegacy && !!v.legacyCode;
-      let saved: Department;
-      if (editing) {
-        const patch: DepartmentPatch = { name: v.name.trim(), shortName: v.shortName?.trim() ?? '', kind: v.kind };
-        if (uscc !== editing.uscc || legacyCode !== editing.legacyCode) Object.assign(patch, { uscc, legacyCode });
-        saved = await orgApi.updateDepartment(editing.id, patch);
-      } else {
-        const body: DepartmentInput = { name: v.name.trim(), uscc, divisionCode: v.divisionCode, kind: v.kind };
-        if (v.shortName?.trim()) body.shortName = v.shortName.trim();
-        if (v.parentId) body.parentId = v.parentId;
-        if (legacyCode) body.legacyCode = true;
-        saved = await orgApi.createDepartment(body);
-      }
-      message.success(editing ? t('common.saved') : t('common.created'));
-      onSaved(saved);
-    } catch (e) {
-      if (isApiError(e) && e.code === 'USCC_INVALID') setOfferLegacy(true);
-      showProblem(e, form);
-    } finally {
-      setBusy(false);
+  /** Editing sends the code only when it (or its 旧代码 mark) changed; creating sends the whole body. */
+  const save = async (v: Values): Promise<Department> => {
+    const uscc = v.uscc.trim().toUpperCase();
+    const legacyCode = offerLegacy && !!v.legacyCode;
+    if (editing) {
+      const patch: DepartmentPatch = { name: v.name.trim(), shortName: v.shortName?.trim() ?? '', kind: v.kind };
+      if (uscc !== editing.uscc || legacyCode !== editing.legacyCode) Object.assign(patch, { uscc, legacyCode });
+      return orgApi.updateDepartment(editing.id, patch);
     }
+    const body: DepartmentInput = { name: v.name.trim(), uscc, divisionCode: v.divisionCode, kind: v.kind };
+    if (v.shortName?.trim()) body.shortName = v.shortName.trim();
+    if (v.parentId) body.parentId = v.parentId;
+    if (legacyCode) body.legacyCode = true;
+    return orgApi.createDepartment(body);
   };
+  const onFinish = (v: Values) => submit(() => save(v), editing ? t('common.saved') : t('common.created'), onSaved);
 
   const usccRule = {
     validator: async (_r: unknown, value: string | undefined) => {
@@ -98,16 +76,15 @@ export function DepartmentFormModal({ open, editing, onClose, onSaved }: Props) 
   };
 
   return (
-    <Modal
+    <FormModal
       open={open}
       title={editing ? t('dept.edit') : t('dept.create')}
       onCancel={onClose}
-      onOk={() => form.submit()}
-      okText={t('common.save')}
-      okButtonProps={{ loading: busy, 'data-testid': 'dept-form-submit' }}
+      form={form}
+      busy={busy}
+      submitTestId="dept-form-submit"
       cancelButtonProps={{ 'data-testid': 'dept-form-cancel' }}
       width={640}
-      forceRender
       data-testid="dept-form-modal"
     >
       <Form<Values> form={form} layout="vertical" onFinish={onFinish} data-testid="dept-form">
@@ -162,6 +139,6 @@ export function DepartmentFormModal({ open, editing, onClose, onSaved }: Props) 
           />
         </Form.Item>
       </Form>
-    </Modal>
+    </FormModal>
   );
 }

@@ -1,18 +1,21 @@
-import { App, Button, Card, Checkbox, Form, Input, Popconfirm, Select, Space, Table, Tag, Tooltip, Typography, type TableColumnsType } from 'antd';
-import { PlusOutlined, WarningOutlined } from '@ant-design/icons';
+import { App, Button, Checkbox, Form, Input, Popconfirm, Select, Space, Tag, Tooltip, Typography, type TableColumnsType } from 'antd';
+import { WarningOutlined } from '@ant-design/icons';
 import { useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import { orgApi } from '../api/org';
 import type { Department } from '../api/types';
 import { useAuth } from '../auth/AuthContext';
+import { CreateButton } from '../components/CreateButton';
 import { DivisionTreeSelect } from '../components/DivisionTreeSelect';
-import { ErrorAlert } from '../components/ErrorAlert';
+import { FilterCard } from '../components/FilterCard';
+import { PagedTable } from '../components/PagedTable';
 import { PageTitle } from '../components/PageTitle';
 import { useProblem } from '../components/useProblem';
+import { useEditor } from '../hooks/useEditor';
+import { usePaging } from '../hooks/usePaging';
 import { useDepartmentKinds } from '../hooks/useReference';
 import { useRequest } from '../hooks/useRequest';
 import { useI18n } from '../i18n';
-import { rowProps } from '../utils/testid';
 import { fmtTime } from '../utils/format';
 import { DepartmentFormModal } from './DepartmentFormModal';
 
@@ -35,15 +38,16 @@ export default function DepartmentsPage() {
     divisionCode: params.get('divisionCode') ?? undefined,
     includeSubdivisions: true,
   }));
-  const [page, setPage] = useState(1);
-  const [pageSize, setPageSize] = useState(20);
-  const [modal, setModal] = useState<{ open: boolean; editing: Department | null }>({ open: false, editing: null });
+  const paging = usePaging();
+  const { page, pageSize } = paging;
+  const editor = useEditor<Department>();
   const canManage = can('org.department.manage');
 
-  const { data, loading, error, reload } = useRequest(
+  const list = useRequest(
     () => orgApi.departments({ ...filters, includeSubdivisions: filters.divisionCode ? filters.includeSubdivisions : undefined, page, pageSize }),
     [filters, page, pageSize],
   );
+  const { reload } = list;
 
   const toggle = async (d: Department) => {
     try {
@@ -104,7 +108,7 @@ export default function DepartmentsPage() {
       fixed: 'right',
       render: (_v, d) => (
         <Space size={0}>
-          <Button type="link" size="small" onClick={() => setModal({ open: true, editing: d })} data-testid="dept-edit">
+          <Button type="link" size="small" onClick={() => editor.edit(d)} data-testid="dept-edit">
             {t('common.edit')}
           </Button>
           <Popconfirm
@@ -121,7 +125,7 @@ export default function DepartmentsPage() {
   }
 
   const search = (v: Filters) => {
-    setPage(1);
+    paging.setPage(1);
     setFilters({ ...v, q: v.q?.trim() || undefined });
   };
 
@@ -131,82 +135,51 @@ export default function DepartmentsPage() {
         title={t('dept.title')}
         extra={
           canManage && (
-            <Button type="primary" icon={<PlusOutlined />} onClick={() => setModal({ open: true, editing: null })} data-testid="dept-create">
+            <CreateButton onClick={editor.create} testId="dept-create">
               {t('dept.create')}
-            </Button>
+            </CreateButton>
           )
         }
       />
-      <Card style={{ marginBottom: 16 }}>
-        <Form<Filters> form={filterForm} layout="inline" initialValues={filters} onFinish={search} style={{ rowGap: 12 }}>
-          <Form.Item name="q" label={t('common.keyword')}>
-            <Input allowClear placeholder={t('dept.searchPlaceholder')} style={{ width: 220 }} data-testid="dept-filter-q" />
-          </Form.Item>
-          <Form.Item name="divisionCode" label={t('dept.division')}>
-            <DivisionTreeSelect allowClear placeholder={t('common.all')} style={{ width: 220 }} testId="dept-filter-division" />
-          </Form.Item>
-          <Form.Item name="includeSubdivisions" valuePropName="checked">
-            <Checkbox>{t('dept.includeSub')}</Checkbox>
-          </Form.Item>
-          <Form.Item name="kind" label={t('dept.kind')}>
-            <Select
-              allowClear
-              showSearch={{ optionFilterProp: 'label' }}
-              placeholder={t('common.all')}
-              style={{ width: 200 }}
-              options={(kinds ?? []).map((k) => ({ value: k.kind, label: lang === 'zh' ? k.zh : k.en }))}
-            />
-          </Form.Item>
-          <Form.Item>
-            <Space>
-              <Button type="primary" htmlType="submit" data-testid="dept-search">
-                {t('common.search')}
-              </Button>
-              <Button
-                onClick={() => {
-                  filterForm.setFieldsValue({ q: undefined, divisionCode: undefined, kind: undefined, includeSubdivisions: true });
-                  search({ includeSubdivisions: true });
-                }}
-              >
-                {t('common.reset')}
-              </Button>
-            </Space>
-          </Form.Item>
-        </Form>
-      </Card>
-      <Card>
-        {error && <ErrorAlert error={error} onRetry={reload} />}
-        <Table<Department>
-          rowKey="id"
-          size="middle"
-          loading={loading}
-          columns={columns}
-          dataSource={data?.items ?? []}
-          scroll={{ x: 1400 }}
-          onRow={(d) => rowProps('dept-row', { 'data-id': d.id, 'data-name': d.name })}
-          pagination={{
-            current: page,
-            pageSize,
-            total: data?.total ?? 0,
-            showSizeChanger: true,
-            showTotal: (total) => t('common.total', { total }),
-            onChange: (p, s) => {
-              setPage(p);
-              setPageSize(s);
-            },
-          }}
-          data-testid="dept-table"
-        />
-      </Card>
-      <DepartmentFormModal
-        open={modal.open}
-        editing={modal.editing}
-        onClose={() => setModal({ open: false, editing: null })}
-        onSaved={() => {
-          setModal({ open: false, editing: null });
-          reload();
+      <FilterCard<Filters>
+        form={filterForm}
+        initialValues={filters}
+        onSearch={search}
+        onReset={() => {
+          filterForm.setFieldsValue({ q: undefined, divisionCode: undefined, kind: undefined, includeSubdivisions: true });
+          search({ includeSubdivisions: true });
         }}
+        searchTestId="dept-search"
+      >
+        <Form.Item name="q" label={t('common.keyword')}>
+          <Input allowClear placeholder={t('dept.searchPlaceholder')} style={{ width: 220 }} data-testid="dept-filter-q" />
+        </Form.Item>
+        <Form.Item name="divisionCode" label={t('dept.division')}>
+          <DivisionTreeSelect allowClear placeholder={t('common.all')} style={{ width: 220 }} testId="dept-filter-division" />
+        </Form.Item>
+        <Form.Item name="includeSubdivisions" valuePropName="checked">
+          <Checkbox>{t('dept.includeSub')}</Checkbox>
+        </Form.Item>
+        <Form.Item name="kind" label={t('dept.kind')}>
+          <Select
+            allowClear
+            showSearch={{ optionFilterProp: 'label' }}
+            placeholder={t('common.all')}
+            style={{ width: 200 }}
+            options={(kinds ?? []).map((k) => ({ value: k.kind, label: lang === 'zh' ? k.zh : k.en }))}
+          />
+        </Form.Item>
+      </FilterCard>
+      <PagedTable<Department>
+        list={list}
+        paging={paging}
+        columns={columns}
+        scroll={{ x: 1400 }}
+        rowTestId="dept-row"
+        rowData={(d) => ({ 'data-id': d.id, 'data-name': d.name })}
+        data-testid="dept-table"
       />
+      <DepartmentFormModal {...editor.modalProps(reload)} />
     </div>
   );
 }

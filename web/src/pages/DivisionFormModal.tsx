@@ -1,9 +1,10 @@
-import { App, Form, Input, Modal } from 'antd';
-import { useEffect, useState } from 'react';
+import { Form, Input } from 'antd';
+import { useEffect } from 'react';
 import { orgApi } from '../api/org';
 import type { DivisionNode } from '../api/types';
 import { DivisionTreeSelect } from '../components/DivisionTreeSelect';
-import { useProblem } from '../components/useProblem';
+import { FormModal } from '../components/FormModal';
+import { useFormSubmit } from '../hooks/useFormSubmit';
 import { useI18n } from '../i18n';
 
 export type DivisionModalState = { mode: 'create'; parentCode?: string } | { mode: 'rename'; node: DivisionNode } | null;
@@ -28,10 +29,8 @@ export function DivisionFormModal({
   onSaved: (code: string) => void;
 }) {
   const { t } = useI18n();
-  const { message } = App.useApp();
-  const showProblem = useProblem();
   const [form] = Form.useForm<Values>();
-  const [busy, setBusy] = useState(false);
+  const { busy, submit } = useFormSubmit(form);
 
   useEffect(() => {
     if (!state) return;
@@ -40,38 +39,30 @@ export function DivisionFormModal({
     else form.setFieldsValue({ parentCode: state.parentCode });
   }, [state, form]);
 
-  const onFinish = async (v: Values) => {
-    if (!state) return;
-    setBusy(true);
-    try {
-      if (state.mode === 'rename') {
-        await orgApi.renameDivision(state.node.code, v.name.trim());
-        message.success(t('common.saved'));
-        onSaved(state.node.code);
-      } else {
-        const body: { code: string; name: string; parentCode?: string } = { code: v.code.trim(), name: v.name.trim() };
-        if (v.parentCode) body.parentCode = v.parentCode;
-        const created = await orgApi.createDivision(body);
-        message.success(t('common.created'));
-        onSaved(created?.code ?? body.code);
-      }
-    } catch (e) {
-      showProblem(e, form);
-    } finally {
-      setBusy(false);
+  /** Saves and answers the code to select afterwards. */
+  const save = async (v: Values, s: NonNullable<DivisionModalState>): Promise<string> => {
+    if (s.mode === 'rename') {
+      await orgApi.renameDivision(s.node.code, v.name.trim());
+      return s.node.code;
     }
+    const body: { code: string; name: string; parentCode?: string } = { code: v.code.trim(), name: v.name.trim() };
+    if (v.parentCode) body.parentCode = v.parentCode;
+    const created = await orgApi.createDivision(body);
+    return created?.code ?? body.code;
+  };
+  const onFinish = (v: Values) => {
+    if (state) void submit(() => save(v, state), t(state.mode === 'rename' ? 'common.saved' : 'common.created'), onSaved);
   };
 
   const creating = state?.mode === 'create';
   return (
-    <Modal
+    <FormModal
       open={!!state}
       title={creating ? t('division.create') : `${t('division.rename')} · ${state?.mode === 'rename' ? state.node.code : ''}`}
       onCancel={onClose}
-      onOk={() => form.submit()}
-      okText={t('common.save')}
-      okButtonProps={{ loading: busy, 'data-testid': 'division-form-submit' }}
-      forceRender
+      form={form}
+      busy={busy}
+      submitTestId="division-form-submit"
     >
       <Form<Values> form={form} layout="vertical" onFinish={onFinish}>
         {creating && (
@@ -95,6 +86,6 @@ export function DivisionFormModal({
           <Input maxLength={100} data-testid="division-form-name" />
         </Form.Item>
       </Form>
-    </Modal>
+    </FormModal>
   );
 }

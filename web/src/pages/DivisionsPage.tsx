@@ -1,10 +1,11 @@
 import { Button, Card, Col, Descriptions, Empty, Input, Row, Skeleton, Space, Tag, Tree, Typography } from 'antd';
-import { EditOutlined, PlusOutlined } from '@ant-design/icons';
+import { EditOutlined } from '@ant-design/icons';
 import { useMemo, useState } from 'react';
 import { Link } from 'react-router-dom';
 import { orgApi } from '../api/org';
 import type { DivisionNode } from '../api/types';
 import { useAuth } from '../auth/AuthContext';
+import { CreateButton } from '../components/CreateButton';
 import { findDivision } from '../components/DivisionTreeSelect';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { PageTitle } from '../components/PageTitle';
@@ -71,9 +72,9 @@ export default function DivisionsPage() {
         title={t('division.title')}
         extra={
           canManage && (
-            <Button type="primary" icon={<PlusOutlined />} onClick={() => setModal({ mode: 'create', parentCode: node?.code })} data-testid="division-create">
+            <CreateButton onClick={() => setModal({ mode: 'create', parentCode: node?.code })} testId="division-create">
               {node ? t('division.createChild') : t('division.create')}
-            </Button>
+            </CreateButton>
           )
         }
       />

@@ -1,11 +1,12 @@
-import { Alert, App, Form, Modal } from 'antd';
-import { useEffect, useState } from 'react';
+import { Alert, Form } from 'antd';
+import { useEffect } from 'react';
 import { orgApi } from '../api/org';
 import type { RoleGrant, User } from '../api/types';
 import { useAuth } from '../auth/AuthContext';
+import { FormModal } from '../components/FormModal';
 import { PasswordField, passwordRules } from '../components/PasswordField';
 import { RoleGrantsInput } from '../components/RoleGrantsInput';
-import { useProblem } from '../components/useProblem';
+import { useFormSubmit } from '../hooks/useFormSubmit';
 import { useI18n } from '../i18n';
 
 interface Props {
@@ -14,86 +15,64 @@ interface Props {
   onDone: () => void;
 }
 
+/** Both actions name the user they act on: 动作 · 姓名（用户名）. */
+const titleFor = (action: string, user: User | null) => (user ? `${action} · ${user.displayName}（${user.username}）` : '');
+
 /** 分配角色: replaces the user's role grants (PUT /api/users/{id}/roles). */
 export function UserRolesModal({ user, onClose, onDone }: Props) {
   const { t } = useI18n();
   const { scopeOf } = useAuth();
-  const { message } = App.useApp();
-  const showProblem = useProblem();
   const [form] = Form.useForm<{ roles: RoleGrant[] }>();
-  const [busy, setBusy] = useState(false);
+  const { busy, submit } = useFormSubmit(form);
 
   useEffect(() => {
     if (user) form.setFieldsValue({ roles: user.roles.map((r) => ({ ...r })) });
   }, [user, form]);
 
-  const onFinish = async (v: { roles: RoleGrant[] }) => {
-    if (!user) return;
-    setBusy(true);
-    try {
-      await orgApi.setUserRoles(user.id, v.roles ?? []);
-      message.success(t('common.saved'));
-      onDone();
-    } catch (e) {
-      showProblem(e, form);
-    } finally {
-      setBusy(false);
-    }
+  const onFinish = (v: { roles: RoleGrant[] }) => {
+    if (user) void submit(() => orgApi.setUserRoles(user.id, v.roles ?? []), t('common.saved'), onDone);
   };
 
   return (
-    <Modal
+    <FormModal
       open={!!user}
-      title={user ? `${t('user.editRoles')} · ${user.displayName}（${user.username}）` : ''}
+      title={titleFor(t('user.editRoles'), user)}
       onCancel={onClose}
-      onOk={() => form.submit()}
-      okText={t('common.save')}
-      okButtonProps={{ loading: busy, 'data-testid': 'roles-form-submit' }}
+      form={form}
+      busy={busy}
+      submitTestId="roles-form-submit"
       width={600}
-      forceRender
     >
       <Form form={form} onFinish={onFinish}>
         <RoleGrantsInput maxScope={scopeOf('org.user.manage')} testIdPrefix="roles-form" />
       </Form>
-    </Modal>
+    </FormModal>
   );
 }
 
 /** 重置密码: the admin sets a one-time password the user must change at next sign-in. */
 export function ResetPasswordModal({ user, onClose, onDone }: Props) {
   const { t } = useI18n();
-  const { message } = App.useApp();
-  const showProblem = useProblem();
   const [form] = Form.useForm<{ temporaryPassword: string }>();
-  const [busy, setBusy] = useState(false);
+  const { busy, submit } = useFormSubmit(form);
 
   useEffect(() => {
     if (user) form.resetFields();
   }, [user, form]);
 
-  const onFinish = async (v: { temporaryPassword: string }) => {
-    if (!user) return;
-    setBusy(true);
-    try {
-      await orgApi.resetPassword(user.id, v.temporaryPassword);
-      message.success(t('user.resetDone'));
-      onDone();
-    } catch (e) {
-      showProblem(e, form);
-    } finally {
-      setBusy(false);
-    }
+  const onFinish = (v: { temporaryPassword: string }) => {
+    if (user) void submit(() => orgApi.resetPassword(user.id, v.temporaryPassword), t('user.resetDone'), onDone);
   };
 
   return (
-    <Modal
+    <FormModal
       open={!!user}
-      title={user ? `${t('user.resetPassword')} · ${user.displayName}（${user.username}）` : ''}
+      title={titleFor(t('user.resetPassword'), user)}
       onCancel={onClose}
-      onOk={() => form.submit()}
+      form={form}
+      busy={busy}
+      submitTestId="reset-form-submit"
       okText={t('common.confirm')}
-      okButtonProps={{ loading: busy, 'data-testid': 'reset-form-submit' }}
-      forceRender
     >
       <Alert type="info" showIcon title={t('user.resetPasswordHelp')} style={{ marginBottom: 16 }} />
       <Form form={form} layout="vertical" onFinish={onFinish}>
@@ -101,6 +80,6 @@ export function ResetPasswordModal({ user, onClose, onDone }: Props) {
           <PasswordField generator testId="reset-form-password" />
         </Form.Item>
       </Form>
-    </Modal>
+    </FormModal>
   );
 }

@@ -1,42 +1,28 @@
-import { Alert, App, Form, Input, Modal } from 'antd';
-import { useEffect, useState } from 'react';
+import { Alert, Form, Input } from 'antd';
+import { useEffect } from 'react';
 import { orgApi, type UserInput, type UserPatch } from '../api/org';
-import type { RoleGrant, User } from '../api/types';
+import type { User } from '../api/types';
 import { useAuth, useMe } from '../auth/AuthContext';
 import { DepartmentSelect } from '../components/DepartmentSelect';
+import { FormModal } from '../components/FormModal';
 import { PasswordField, passwordRules } from '../components/PasswordField';
 import { RoleGrantsInput } from '../components/RoleGrantsInput';
-import { useProblem } from '../components/useProblem';
+import type { EditorModalProps } from '../hooks/useEditor';
+import { useFormSubmit } from '../hooks/useFormSubmit';
 import { useI18n } from '../i18n';
 
-interface Values {
-  username: string;
-  displayName: string;
-  departmentId: string;
-  email?: string;
-  phone?: string;
-  initialPassword: string;
-  roles: RoleGrant[];
-}
-
-interface Props {
-  open: boolean;
-  editing?: User | null;
-  onClose: () => void;
-  onSaved: (u: User) => void;
-}
+/** The form's fields are the create call's; editing shows only the ones a patch may change. */
+type Values = UserInput;
 
 const USERNAME = /^[A-Za-z][A-Za-z0-9_.-]{2,63}$/;
 const PHONE = /^[0-9+\- ]{5,20}$/;
 
-export function UserFormModal({ open, editing, onClose, onSaved }: Props) {
+export function UserFormModal({ open, editing, onClose, onSaved }: EditorModalProps<User>) {
   const { t } = useI18n();
   const me = useMe();
   const { scopeOf } = useAuth();
-  const { message } = App.useApp();
-  const showProblem = useProblem();
   const [form] = Form.useForm<Values>();
-  const [busy, setBusy] = useState(false);
+  const { busy, submit } = useFormSubmit(form);
 
   useEffect(() => {
     if (!open) return;
@@ -48,49 +34,39 @@ export function UserFormModal({ open, editing, onClose, onSaved }: Props) {
     }
   }, [open, editing, form, me.departmentId]);
 
-  const onFinish = async (v: Values) => {
-    setBusy(true);
-    try {
-      const email = v.email?.trim() || undefined;
-      const phone = v.phone?.trim() || undefined;
-      let saved: User;
-      if (editing) {
-        const patch: UserPatch = { displayName: v.displayName.trim() };
-        if (email !== (editing.email ?? undefined)) Object.assign(patch, { email: email ?? null });
-        if (phone !== (editing.phone ?? undefined)) Object.assign(patch, { phone: phone ?? null });
-        saved = await orgApi.updateUser(editing.id, patch);
-      } else {
-        const body: UserInput = {
-          username: v.username.trim(),
-          displayName: v.displayName.trim(),
-          departmentId: v.departmentId,
-          initialPassword: v.initialPassword,
-          roles: v.roles ?? [],
-        };
-        if (email) body.email = email;
-        if (phone) body.phone = phone;
-        saved = await orgApi.createUser(body);
-      }
-      message.success(editing ? t('common.saved') : t('common.created'));
-      onSaved(saved);
-    } catch (e) {
-      showProblem(e, form);
-    } finally {
-      setBusy(false);
+  /** Editing sends only what changed (null clears a contact field); creating sends the whole body. */
+  const save = async (v: Values): Promise<User> => {
+    const email = v.email?.trim() || undefined;
+    const phone = v.phone?.trim() || undefined;
+    if (editing) {
+      const patch: UserPatch = { displayName: v.displayName.trim() };
+      if (email !== (editing.email ?? undefined)) Object.assign(patch, { email: email ?? null });
+      if (phone !== (editing.phone ?? undefined)) Object.assign(patch, { phone: phone ?? null });
+      return orgApi.updateUser(editing.id, patch);
     }
+    const body: UserInput = {
+      username: v.username.trim(),
+      displayName: v.displayName.trim(),
+      departmentId: v.departmentId,
+      initialPassword: v.initialPassword,
+      roles: v.roles ?? [],
+    };
+    if (email) body.email = email;
+    if (phone) body.phone = phone;
+    return orgApi.createUser(body);
   };
+  const onFinish = (v: Values) => submit(() => save(v), editing ? t('common.saved') : t('common.created'), onSaved);
 
   return (
-    <Modal
+    <FormModal
       open={open}
       title={editing ? `${t('user.edit')} · ${editing.username}` : t('user.create')}
       onCancel={onClose}
-      onOk={() => form.submit()}
-      okText={t('common.save')}
-      okButtonProps={{ loading: busy, 'data-testid': 'user-form-submit' }}
+      form={form}
+      busy={busy}
+      submitTestId="user-form-submit"
       cancelButtonProps={{ 'data-testid': 'user-form-cancel' }}
       width={680}
-      forceRender
     >
       <Form<Values> form={form} layout="vertical" onFinish={onFinish} data-testid="user-form">
         {!editing && (
@@ -131,6 +107,6 @@ export function UserFormModal({ open, editing, onClose, onSaved }: Props) {
         )}
         {editing && <Alert type="info" showIcon title={t('user.resetPasswordHelp')} />}
       </Form>
-    </Modal>
+    </FormModal>
   );
 }

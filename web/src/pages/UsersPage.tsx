@@ -1,20 +1,22 @@
-import { App, Button, Card, Form, Input, Popconfirm, Space, Table, Tag, Tooltip, Typography, type TableColumnsType } from 'antd';
-import { PlusOutlined } from '@ant-design/icons';
+import { App, Button, Form, Input, Popconfirm, Space, Tag, Tooltip, Typography, type TableColumnsType } from 'antd';
 import dayjs from 'dayjs';
 import { useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import { orgApi } from '../api/org';
 import type { User } from '../api/types';
 import { useAuth } from '../auth/AuthContext';
+import { CreateButton } from '../components/CreateButton';
 import { DepartmentSelect } from '../components/DepartmentSelect';
-import { ErrorAlert } from '../components/ErrorAlert';
+import { FilterCard } from '../components/FilterCard';
+import { PagedTable } from '../components/PagedTable';
 import { PageTitle } from '../components/PageTitle';
 import { RoleTags } from '../components/RoleGrantsInput';
 import { useProblem } from '../components/useProblem';
+import { useEditor } from '../hooks/useEditor';
+import { usePaging } from '../hooks/usePaging';
 import { useRequest } from '../hooks/useRequest';
 import { useI18n } from '../i18n';
 import { fmtTime } from '../utils/format';
-import { rowProps } from '../utils/testid';
 import { ResetPasswordModal, UserRolesModal } from './UserActionModals';
 import { UserFormModal } from './UserFormModal';
 
@@ -33,14 +35,15 @@ export default function UsersPage() {
   const [params] = useSearchParams();
   const [filterForm] = Form.useForm<Filters>();
   const [filters, setFilters] = useState<Filters>(() => ({ departmentId: params.get('departmentId') ?? undefined }));
-  const [page, setPage] = useState(1);
-  const [pageSize, setPageSize] = useState(20);
-  const [form, setForm] = useState<{ open: boolean; editing: User | null }>({ open: false, editing: null });
+  const paging = usePaging();
+  const { page, pageSize } = paging;
+  const editor = useEditor<User>();
   const [rolesFor, setRolesFor] = useState<User | null>(null);
   const [resetFor, setResetFor] = useState<User | null>(null);
   const canManage = can('org.user.manage');
 
-  const { data, loading, error, reload } = useRequest(() => orgApi.users({ ...filters, page, pageSize }), [filters, page, pageSize]);
+  const list = useRequest(() => orgApi.users({ ...filters, page, pageSize }), [filters, page, pageSize]);
+  const { reload } = list;
 
   const act = async (fn: () => Promise<unknown>, done: string) => {
     try {
@@ -83,7 +86,7 @@ export default function UsersPage() {
       fixed: 'right',
       render: (_v, u) => (
         <Space size={0} wrap>
-          <Button type="link" size="small" onClick={() => setForm({ open: true, editing: u })} data-testid="user-edit">
+          <Button type="link" size="small" onClick={() => editor.edit(u)} data-testid="user-edit">
             {t('common.edit')}
           </Button>
           <Button type="link" size="small" onClick={() => setRolesFor(u)} data-testid="user-roles">
@@ -115,7 +118,7 @@ export default function UsersPage() {
   }
 
   const search = (v: Filters) => {
-    setPage(1);
+    paging.setPage(1);
     setFilters({ q: v.q?.trim() || undefined, departmentId: v.departmentId || undefined });
   };
 
@@ -125,71 +128,40 @@ export default function UsersPage() {
         title={t('user.title')}
         extra={
           canManage && (
-            <Button type="primary" icon={<PlusOutlined />} onClick={() => setForm({ open: true, editing: null })} data-testid="user-create">
+            <CreateButton onClick={editor.create} testId="user-create">
               {t('user.create')}
-            </Button>
+            </CreateButton>
           )
         }
       />
-      <Card style={{ marginBottom: 16 }}>
-        <Form<Filters> form={filterForm} layout="inline" initialValues={filters} onFinish={search} style={{ rowGap: 12 }}>
-          <Form.Item name="q" label={t('common.keyword')}>
-            <Input allowClear placeholder={t('user.searchPlaceholder')} style={{ width: 200 }} data-testid="user-filter-q" />
-          </Form.Item>
-          <Form.Item name="departmentId" label={t('user.department')}>
-            <DepartmentSelect allowClear placeholder={t('common.all')} style={{ width: 240 }} testId="user-filter-department" />
-          </Form.Item>
-          <Form.Item>
-            <Space>
-              <Button type="primary" htmlType="submit" data-testid="user-search">
-                {t('common.search')}
-              </Button>
-              <Button
-                onClick={() => {
-                  filterForm.resetFields();
-                  filterForm.setFieldsValue({ q: undefined, departmentId: undefined });
-                  search({});
-                }}
-              >
-                {t('common.reset')}
-              </Button>
-            </Space>
-          </Form.Item>
-        </Form>
-      </Card>
-      <Card>
-        {error && <ErrorAlert error={error} onRetry={reload} />}
-        <Table<User>
-          rowKey="id"
-          size="middle"
-          loading={loading}
-          columns={columns}
-          dataSource={data?.items ?? []}
-          scroll={{ x: 1450 }}
-          onRow={(u) => rowProps('user-row', { 'data-id': u.id, 'data-username': u.username })}
-          pagination={{
-            current: page,
-            pageSize,
-            total: data?.total ?? 0,
-            showSizeChanger: true,
-            showTotal: (total) => t('common.total', { total }),
-            onChange: (p, s) => {
-              setPage(p);
-              setPageSize(s);
-            },
-          }}
-          data-testid="user-table"
-        />
-      </Card>
-      <UserFormModal
-        open={form.open}
-        editing={form.editing}
-        onClose={() => setForm({ open: false, editing: null })}
-        onSaved={() => {
-          setForm({ open: false, editing: null });
-          reload();
+      <FilterCard<Filters>
+        form={filterForm}
+        initialValues={filters}
+        onSearch={search}
+        onReset={() => {
+          filterForm.resetFields();
+          filterForm.setFieldsValue({ q: undefined, departmentId: undefined });
+          search({});
         }}
+        searchTestId="user-search"
+      >
+        <Form.Item name="q" label={t('common.keyword')}>
+          <Input allowClear placeholder={t('user.searchPlaceholder')} style={{ width: 200 }} data-testid="user-filter-q" />
+        </Form.Item>
+        <Form.Item name="departmentId" label={t('user.department')}>
+          <DepartmentSelect allowClear placeholder={t('common.all')} style={{ width: 240 }} testId="user-filter-department" />
+        </Form.Item>
+      </FilterCard>
+      <PagedTable<User>
+        list={list}
+        paging={paging}
+        columns={columns}
+        scroll={{ x: 1450 }}
+        rowTestId="user-row"
+        rowData={(u) => ({ 'data-id': u.id, 'data-username': u.username })}
+        data-testid="user-table"
       />
+      <UserFormModal {...editor.modalProps(reload)} />
       <UserRolesModal
         user={rolesFor}
         onClose={() => setRolesFor(null)}
