@@ -11,6 +11,7 @@ import { createHttpServer } from './http/server.ts';
 import { opsRoutes } from './http/ops.ts';
 import { auditRoutes, auditStatus, sealAll, type SigningKey } from './modules/audit/index.ts';
 import { CalendarService, calendarRoutes } from './modules/calendar/index.ts';
+import { catalogRoutes } from './modules/catalog/index.ts';
 import { identityHttp, identityRoutes, type IdentityDeps } from './modules/identity/index.ts';
 
 export interface AppOptions {
@@ -50,6 +51,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   await http.register(identityRoutes, { deps: identity });
   await http.register(auditRoutes, { db, key: signingKey });
   await http.register(calendarRoutes, { calendar });
+  await http.register(catalogRoutes, { db });
   await http.register(swaggerUi, { routePrefix: '/api/docs' });
   if (hasWeb) await http.register(fastifyStatic, { root: config.webDist, wildcard: false, index: ['index.html'] });
   for (const plugin of opts.plugins ?? []) await http.register(plugin);

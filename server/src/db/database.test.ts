@@ -83,3 +83,16 @@ describe('migrations', () => {
     }
   });
 });
+
+describe('the embedded session lock', () => {
+  it('fails loudly instead of hanging when a query waits on its own open transaction, and recovers', async () => {
+    const { SessionLock } = await import('./pglite-dialect.ts');
+    const lock = new SessionLock(100);
+    const release = await lock.acquire();
+    await expect(lock.acquire()).rejects.toThrow(/outside its open transaction/);
+    release();
+    const again = await lock.acquire();
+    again();
+    await expect(lock.run(async () => 42)).resolves.toBe(42);
+  });
+});

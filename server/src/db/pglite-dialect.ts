@@ -18,13 +18,38 @@ import {
  */
 export class SessionLock {
   #tail: Promise<void> = Promise.resolve();
+  readonly #timeoutMs: number;
+
+  /**
+   * A wait longer than `timeoutMs` is a bug, not load: typically a query sent through `db` while a
+   * transaction of the same request is open, which would otherwise hang forever. It fails loudly.
+   */
+  constructor(timeoutMs = 60_000) {
+    this.#timeoutMs = timeoutMs;
+  }
 
   async acquire(): Promise<() => void> {
     let release!: () => void;
     const next = new Promise<void>((r) => (release = r));
     const prev = this.#tail;
     this.#tail = prev.then(() => next);
-    await prev;
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`embedded database busy for ${this.#timeoutMs} ms: is a query running outside its open transaction?`)),
+        this.#timeoutMs,
+      );
+      timer.unref();
+    });
+    try {
+      await Promise.race([prev, timedOut]);
+    } catch (err) {
+      // Give up our turn without blocking those queued behind us.
+      void prev.then(release);
+      throw err;
+    } finally {
+      clearTimeout(timer);
+    }
     return release;
   }
 

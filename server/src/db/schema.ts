@@ -131,6 +131,58 @@ export interface CalendarYearTable {
   updated_by: string | null;
 }
 
+export interface ClassificationTable {
+  code: string;
+  name: string;
+  kind: 'base' | 'theme' | 'department';
+  level: 'class' | 'item' | 'catalog' | 'detail';
+  parent_code: string | null;
+  base_resource: Generated<boolean>;
+  created_at: DefaultTimestamp;
+}
+
+export interface CodeSequenceTable {
+  prefix: string;
+  last_value: number;
+}
+
+export type ResourceStatus = 'draft' | 'submitted' | 'returned' | 'published' | 'withdrawn';
+
+export interface ResourceTable {
+  id: Generated<string>;
+  code: string;
+  classification_code: string;
+  provider_department_id: string;
+  status: ResourceStatus;
+  latest_version: number;
+  published_version: number | null;
+  name: string;
+  summary: string;
+  share_type: string;
+  open_type: string;
+  update_cycle: string;
+  format: string;
+  is_base: Generated<boolean>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  published_at: Timestamp | null;
+  withdrawn_at: Timestamp | null;
+}
+
+export interface ResourceVersionTable {
+  resource_id: string;
+  version: number;
+  content: unknown;
+  state: 'draft' | 'submitted' | 'returned' | 'published' | 'superseded' | 'withdrawn';
+  created_by: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  submitted_at: Timestamp | null;
+  reviewed_by: string | null;
+  reviewed_at: Timestamp | null;
+  review_note: string | null;
+}
+
 export interface MigrationTable {
   name: string;
   checksum: string;
@@ -149,5 +201,9 @@ export interface DB {
   'audit.entry': AuditEntryTable;
   'audit.batch': AuditBatchTable;
   'calendar.year': CalendarYearTable;
+  'catalog.classification': ClassificationTable;
+  'catalog.code_sequence': CodeSequenceTable;
+  'catalog.resource': ResourceTable;
+  'catalog.resource_version': ResourceVersionTable;
   'public.zt_migration': MigrationTable;
 }

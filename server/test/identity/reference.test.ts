@@ -8,17 +8,21 @@ beforeAll(async () => {
 afterAll(async () => t?.close());
 
 describe('reference lists', () => {
-  it('lists the seven roles with Chinese and English names and their permissions', async () => {
+  it('lists the roles with Chinese and English names and their permissions', async () => {
     const officer = await t.login('nc_officer');
     const res = await officer.get('/api/roles');
     expect(res.status).toBe(200);
     const roles = Object.fromEntries(res.body.items.map((r: { role: string }) => [r.role, r]));
-    expect(Object.keys(roles).sort()).toEqual(['approver', 'auditor', 'data_officer', 'department_admin', 'platform_admin', 'supervisor', 'window_staff']);
+    expect(Object.keys(roles).sort()).toEqual(['approver', 'auditor', 'data_officer', 'department_admin', 'platform_admin', 'sharing_authority', 'supervisor', 'window_staff']);
     expect(roles.data_officer).toMatchObject({ zh: '数据专员', en: 'Data officer' });
     expect(roles.supervisor.zh).toBe('监察员');
     expect(roles.auditor.permissions).toContain('audit.verify');
     expect(roles.department_admin.permissions).not.toContain('audit.verify');
     expect(roles.department_admin.permissions).toContain('org.user.manage');
+    expect(roles.sharing_authority).toMatchObject({ zh: '共享主管部门审核员' });
+    expect(roles.sharing_authority.permissions).toContain('catalog.review');
+    expect(roles.data_officer.permissions).toContain('catalog.manage');
+    expect(roles.data_officer.permissions).not.toContain('catalog.review');
   });
 
   it('lists the department kinds', async () => {

@@ -45,3 +45,35 @@ export function scopeCondition(actor: Actor, permission: Permission) {
     return qb.where(deptColumn as any, '=', actor.departmentId) as QB;
   };
 }
+
+/**
+ * The ids of the departments the actor's scope for `permission` covers, as a subquery other
+ * modules can use in `where('x.department_id', 'in', …)` without reading identity's tables.
+ */
+export function departmentIdsInScope(db: Kysely<DB>, actor: Actor, permission: Permission) {
+  const scope = requireScope(actor, permission);
+  let q = db.selectFrom('identity.department as sd').innerJoin('identity.division as sv', 'sv.code', 'sd.division_code').select('sd.id');
+  if (scope === 'division') q = q.where('sv.path', 'like', `${actor.divisionPath}%`);
+  if (scope === 'department') q = q.where('sd.id', '=', actor.departmentId);
+  return q;
+}
+
+export interface DepartmentInfo {
+  id: string;
+  name: string;
+  uscc: string;
+  divisionCode: string;
+  divisionPath: string;
+}
+
+/** Names and codes of departments, for modules that show who provides or consumes something. */
+export async function departmentsById(db: Kysely<DB>, ids: string[]): Promise<Map<string, DepartmentInfo>> {
+  if (!ids.length) return new Map();
+  const rows = await db
+    .selectFrom('identity.department as d')
+    .innerJoin('identity.division as v', 'v.code', 'd.division_code')
+    .select(['d.id', 'd.name', 'd.uscc', 'v.code as divisionCode', 'v.path as divisionPath'])
+    .where('d.id', 'in', [...new Set(ids)])
+    .execute();
+  return new Map(rows.map((r) => [r.id, r]));
+}

@@ -15,6 +15,9 @@ export const PERMISSIONS = [
   'audit.read',
   'audit.verify',
   'calendar.manage',
+  'catalog.read',
+  'catalog.manage',
+  'catalog.review',
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];
@@ -25,6 +28,8 @@ export type Scope = (typeof SCOPES)[number];
 export const scopeRank: Record<Scope, number> = { department: 1, division: 2, platform: 3 };
 
 const READ_ORG: Permission[] = ['org.division.read', 'org.department.read', 'org.user.read'];
+/** Every government user may read published catalog entries; drafts stay with their department. */
+const READ_CATALOG: Permission[] = ['catalog.read'];
 
 export const ROLES = {
   platform_admin: {
@@ -35,32 +40,37 @@ export const ROLES = {
   department_admin: {
     zh: '部门管理员',
     en: 'Department administrator',
-    permissions: [...READ_ORG, 'org.department.manage', 'org.user.manage', 'org.client.read', 'org.client.manage', 'audit.read'] as Permission[],
+    permissions: [...READ_ORG, ...READ_CATALOG, 'org.department.manage', 'org.user.manage', 'org.client.read', 'org.client.manage', 'audit.read'] as Permission[],
   },
   data_officer: {
     zh: '数据专员',
     en: 'Data officer',
-    permissions: ['org.division.read', 'org.department.read'] as Permission[],
+    permissions: ['org.division.read', 'org.department.read', ...READ_CATALOG, 'catalog.manage'] as Permission[],
+  },
+  sharing_authority: {
+    zh: '共享主管部门审核员',
+    en: 'Sharing authority reviewer',
+    permissions: ['org.division.read', 'org.department.read', ...READ_CATALOG, 'catalog.review'] as Permission[],
   },
   approver: {
     zh: '审批人员',
     en: 'Approver',
-    permissions: ['org.division.read', 'org.department.read'] as Permission[],
+    permissions: ['org.division.read', 'org.department.read', ...READ_CATALOG] as Permission[],
   },
   window_staff: {
     zh: '窗口人员',
     en: 'Window staff',
-    permissions: ['org.division.read', 'org.department.read'] as Permission[],
+    permissions: ['org.division.read', 'org.department.read', ...READ_CATALOG] as Permission[],
   },
   supervisor: {
     zh: '监察员',
     en: 'Supervisor',
-    permissions: [...READ_ORG, 'audit.read'] as Permission[],
+    permissions: [...READ_ORG, ...READ_CATALOG, 'audit.read'] as Permission[],
   },
   auditor: {
     zh: '审计员',
     en: 'Auditor',
-    permissions: [...READ_ORG, 'org.client.read', 'audit.read', 'audit.verify'] as Permission[],
+    permissions: [...READ_ORG, ...READ_CATALOG, 'org.client.read', 'audit.read', 'audit.verify'] as Permission[],
   },
 } as const;
 
