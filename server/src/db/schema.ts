@@ -163,6 +163,7 @@ export interface ResourceTable {
   update_cycle: string;
   format: string;
   is_base: Generated<boolean>;
+  search_tokens: ColumnType<string[], string[] | undefined, string[]>;
   created_at: Timestamp;
   updated_at: Timestamp;
   published_at: Timestamp | null;

@@ -1,6 +1,7 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { DB, ResourceStatus } from '../../db/schema.ts';
 import type { EntryContent } from './domain/entry.ts';
+import { entryTokens } from './catalog.search.ts';
 
 type Db = Kysely<DB> | Transaction<DB>;
 
@@ -54,6 +55,7 @@ export const summaryColumns = (c: EntryContent) => ({
   update_cycle: c.updateCycle,
   format: c.format.kind,
   classification_code: c.classificationCode,
+  search_tokens: entryTokens(c),
 });
 
 export async function setStatus(trx: Transaction<DB>, id: string, status: ResourceStatus, now: Date, extra: Partial<{ published_version: number; published_at: Date; withdrawn_at: Date; latest_version: number }> = {}) {

@@ -1,4 +1,4 @@
-import type { Kysely, Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { DB } from '../../db/schema.ts';
 import type { RequestContext } from '../../kernel/context.ts';
 import { AppError } from '../../kernel/errors.ts';
@@ -7,6 +7,7 @@ import { record } from '../audit/index.ts';
 import { allows, departmentIdsInScope, departmentsById, departmentTarget, requireActor, requireScope, scopeFor, type Actor } from '../identity/index.ts';
 import { diffContent, submissionErrors, type EntryContent } from './domain/entry.ts';
 import * as repo from './catalog.repository.ts';
+import { tokenize } from './catalog.search.ts';
 
 type Ctx = RequestContext<Actor>;
 type Row = NonNullable<Awaited<ReturnType<typeof repo.findResource>>>;
@@ -96,7 +97,17 @@ export async function listResources(db: Kysely<DB>, ctx: Ctx, q: ListQuery): Pro
       ...inside.map((sub) => eb('r.provider_department_id', 'in', sub)),
     ]),
   );
-  if (q.q) query = query.where((eb) => eb.or([eb('r.name', 'ilike', `%${q.q}%`), eb('r.summary', 'ilike', `%${q.q}%`), eb('r.code', 'like', `%${q.q}%`)]));
+  if (q.q) {
+    // Every token of the query must be among the entry's tokens (GIN index); a resource code matches as is.
+    const tokens = tokenize(q.q);
+    const text = q.q.trim();
+    query = query.where((eb) =>
+      eb.or([
+        ...(tokens.length ? [sql<boolean>`${sql.ref('r.search_tokens')} @> ${sql.val(tokens)}::text[]`] : []),
+        eb('r.code', '=', text),
+      ]),
+    );
+  }
   if (q.status) query = query.where('r.status', '=', q.status as Row['status']);
   if (q.providerDepartmentId) query = query.where('r.provider_department_id', '=', q.providerDepartmentId);
   if (q.classificationCode) query = query.where('r.classification_code', 'like', `${q.classificationCode}%`);
