@@ -11,8 +11,10 @@ import { createHttpServer } from './http/server.ts';
 import { opsRoutes } from './http/ops.ts';
 import { auditRoutes, auditStatus, sealAll, type SigningKey } from './modules/audit/index.ts';
 import { CalendarService, calendarRoutes } from './modules/calendar/index.ts';
-import { catalogRoutes } from './modules/catalog/index.ts';
+import { catalogDcatRoutes, catalogDutyRoutes, catalogRoutes, catalogSubscriptionRoutes } from './modules/catalog/index.ts';
 import { identityHttp, identityRoutes, type IdentityDeps } from './modules/identity/index.ts';
+import { notificationRoutes } from './modules/notifications/index.ts';
+import { sharingRoutes } from './modules/sharing/index.ts';
 
 export interface AppOptions {
   config: Config;
@@ -52,6 +54,11 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   await http.register(auditRoutes, { db, key: signingKey });
   await http.register(calendarRoutes, { calendar });
   await http.register(catalogRoutes, { db });
+  await http.register(catalogSubscriptionRoutes, { db });
+  await http.register(catalogDutyRoutes, { db, calendar });
+  await http.register(catalogDcatRoutes, { db, baseUrl: config.publicBaseUrl });
+  await http.register(sharingRoutes, { db, calendar });
+  await http.register(notificationRoutes, { db });
   await http.register(swaggerUi, { routePrefix: '/api/docs' });
   if (hasWeb) await http.register(fastifyStatic, { root: config.webDist, wildcard: false, index: ['index.html'] });
   for (const plugin of opts.plugins ?? []) await http.register(plugin);

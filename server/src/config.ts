@@ -24,6 +24,8 @@ export interface Config {
    * the socket address), true (any), a hop count, or a comma list of proxy addresses/CIDRs.
    */
   trustProxy: boolean | number | string;
+  /** The platform's external address, for stable IRIs in exports (DCAT-AP) and links. */
+  publicBaseUrl: string;
 }
 
 function int(name: string, fallback: number, env: NodeJS.ProcessEnv): number {
@@ -65,5 +67,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     audit: { sealIntervalMs: int('AUDIT_SEAL_INTERVAL_MS', 5000, env), batchSize: int('AUDIT_BATCH_SIZE', 1000, env) },
     runWorker: env.WORKER !== 'false',
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
+    publicBaseUrl: (env.PUBLIC_BASE_URL || `http://localhost:${port}`).replace(/\/+$/, ''),
   };
 }

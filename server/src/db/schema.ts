@@ -184,6 +184,117 @@ export interface ResourceVersionTable {
   review_note: string | null;
 }
 
+export interface NoticeTable {
+  id: Generated<string>;
+  department_id: string;
+  kind: string;
+  title: string;
+  body: string;
+  link: string;
+  resource_id: string | null;
+  created_at: Timestamp;
+  read_at: Timestamp | null;
+  read_by: string | null;
+}
+
+export interface SubscriptionTable {
+  resource_id: string;
+  department_id: string;
+  created_by: string;
+  created_at: Timestamp;
+}
+
+export interface UpdateDutyTable {
+  id: Generated<string>;
+  department_id: string;
+  reason: 'law' | 'duty';
+  basis: string;
+  recorded_by: string;
+  recorded_by_department_id: string;
+  recorded_at: Timestamp;
+  /** A `date`: select it as `due_date::text` (YYYY-MM-DD); the drivers would turn it into a local Date. */
+  due_date: ColumnType<string, string, string>;
+  status: ColumnType<'open' | 'fulfilled', 'open' | 'fulfilled' | undefined, 'open' | 'fulfilled'>;
+  fulfilled_at: Timestamp | null;
+  fulfilled_by: string | null;
+  note: string | null;
+}
+
+export interface SharingRequestTable {
+  id: Generated<string>;
+  resource_id: string;
+  resource_code: string;
+  resource_name: string;
+  resource_version: number;
+  provider_department_id: string;
+  consumer_department_id: string;
+  fields: string[];
+  whole_resource: boolean;
+  purpose: string;
+  duty_basis: string;
+  scope_of_use: string;
+  /** CST dates as 'YYYY-MM-DD' text. */
+  valid_from: string;
+  valid_to: string;
+  status: SharingRequestStatus;
+  requested_by: string;
+  received_at: Timestamp;
+  deadline: Timestamp;
+  deadline_date: string;
+  remind_at_5: string;
+  remind_at_8: string;
+  answered_at: Timestamp | null;
+  answered_by: string | null;
+  answer_reasons: string | null;
+  approved_fields: string[] | null;
+  approved_valid_to: string | null;
+  escalated_at: Timestamp | null;
+  escalated_by: string | null;
+  escalation_reasons: string | null;
+  arbitrated_at: Timestamp | null;
+  arbitrated_by: string | null;
+  arbitration_reasons: string | null;
+  grant_id: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export type SharingRequestStatus = 'pending' | 'approved' | 'refused' | 'escalated' | 'arbitration_approved' | 'arbitration_refused';
+
+export interface SharingGrantTable {
+  id: Generated<string>;
+  resource_id: string;
+  resource_code: string;
+  resource_name: string;
+  provider_department_id: string;
+  consumer_department_id: string;
+  kind: 'unconditional' | 'conditional';
+  request_id: string | null;
+  fields: string[];
+  whole_resource: boolean;
+  purpose: string;
+  valid_from: string;
+  valid_to: string | null;
+  granted_by: string;
+  granted_at: Timestamp;
+  status: 'active' | 'revoked';
+  revoked_at: Timestamp | null;
+  revoked_by: string | null;
+  revoke_reasons: string | null;
+}
+
+export interface SharingEscalationTable {
+  id: Generated<string>;
+  resource_id: string;
+  resource_code: string;
+  resource_name: string;
+  provider_department_id: string;
+  consumer_department_id: string;
+  reasons: string;
+  created_by: string;
+  created_at: Timestamp;
+}
+
 export interface MigrationTable {
   name: string;
   checksum: string;
@@ -206,5 +317,11 @@ export interface DB {
   'catalog.code_sequence': CodeSequenceTable;
   'catalog.resource': ResourceTable;
   'catalog.resource_version': ResourceVersionTable;
+  'notifications.notice': NoticeTable;
+  'catalog.subscription': SubscriptionTable;
+  'catalog.update_duty': UpdateDutyTable;
+  'sharing.request': SharingRequestTable;
+  'sharing.grant': SharingGrantTable;
+  'sharing.escalation': SharingEscalationTable;
   'public.zt_migration': MigrationTable;
 }

@@ -8,6 +8,7 @@ import { allows, departmentIdsInScope, departmentsById, departmentTarget, requir
 import { diffContent, submissionErrors, type EntryContent } from './domain/entry.ts';
 import * as repo from './catalog.repository.ts';
 import { tokenize } from './catalog.search.ts';
+import { notifySubscribers } from './catalog.subscriptions.ts';
 
 type Ctx = RequestContext<Actor>;
 type Row = NonNullable<Awaited<ReturnType<typeof repo.findResource>>>;
@@ -267,6 +268,7 @@ export function reviewResource(db: Kysely<DB>, ctx: Ctx, id: string, input: { de
     }
     await trx.updateTable('catalog.resource_version').set({ state: 'published', reviewed_by: reviewer, reviewed_at: ctx.now, review_note: input.reasons?.trim() || null, updated_at: ctx.now }).where('resource_id', '=', id).where('version', '=', version).execute();
     await repo.setStatus(trx, id, 'published', ctx.now, { published_version: version, published_at: ctx.now });
+    if (version > 1) await notifySubscribers(trx, ctx, row, { kind: 'new_version', version });
   });
 }
 
@@ -290,5 +292,6 @@ export function withdrawResource(db: Kysely<DB>, ctx: Ctx, id: string, reasons: 
       await trx.updateTable('catalog.resource_version').set({ state: 'withdrawn', review_note: reasons, updated_at: ctx.now }).where('resource_id', '=', id).where('version', '=', row.published_version).execute();
     }
     await repo.setStatus(trx, id, 'withdrawn', ctx.now, { withdrawn_at: ctx.now });
+    await notifySubscribers(trx, ctx, row, { kind: 'withdrawn', reasons });
   });
 }

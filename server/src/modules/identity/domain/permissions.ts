@@ -18,6 +18,9 @@ export const PERMISSIONS = [
   'catalog.read',
   'catalog.manage',
   'catalog.review',
+  'sharing.request',
+  'sharing.decide',
+  'sharing.arbitrate',
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];
@@ -30,6 +33,8 @@ export const scopeRank: Record<Scope, number> = { department: 1, division: 2, pl
 const READ_ORG: Permission[] = ['org.division.read', 'org.department.read', 'org.user.read'];
 /** Every government user may read published catalog entries; drafts stay with their department. */
 const READ_CATALOG: Permission[] = ['catalog.read'];
+/** A department applies for others' resources and answers the requests for its own. */
+const SHARE: Permission[] = ['sharing.request', 'sharing.decide'];
 
 export const ROLES = {
   platform_admin: {
@@ -40,17 +45,17 @@ export const ROLES = {
   department_admin: {
     zh: '部门管理员',
     en: 'Department administrator',
-    permissions: [...READ_ORG, ...READ_CATALOG, 'org.department.manage', 'org.user.manage', 'org.client.read', 'org.client.manage', 'audit.read'] as Permission[],
+    permissions: [...READ_ORG, ...READ_CATALOG, 'org.department.manage', 'org.user.manage', 'org.client.read', 'org.client.manage', 'audit.read', ...SHARE] as Permission[],
   },
   data_officer: {
     zh: '数据专员',
     en: 'Data officer',
-    permissions: ['org.division.read', 'org.department.read', ...READ_CATALOG, 'catalog.manage'] as Permission[],
+    permissions: ['org.division.read', 'org.department.read', ...READ_CATALOG, 'catalog.manage', ...SHARE] as Permission[],
   },
   sharing_authority: {
     zh: '共享主管部门审核员',
     en: 'Sharing authority reviewer',
-    permissions: ['org.division.read', 'org.department.read', ...READ_CATALOG, 'catalog.review'] as Permission[],
+    permissions: ['org.division.read', 'org.department.read', ...READ_CATALOG, 'catalog.review', 'sharing.arbitrate'] as Permission[],
   },
   approver: {
     zh: '审批人员',

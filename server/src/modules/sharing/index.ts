@@ -1,0 +1,3 @@
+/** The sharing module's public API: other modules import only from here. */
+export { sharingRoutes } from './sharing.routes.ts';
+export { grantFor, type Grant } from './sharing.service.ts';

@@ -1,0 +1,83 @@
+import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Kysely } from 'kysely';
+import type { DB } from '../../db/schema.ts';
+import type { CalendarService } from '../calendar/index.ts';
+import * as S from './sharing.schemas.ts';
+import * as svc from './sharing.service.ts';
+
+/**
+ * Sharing (共享管理): unconditional grants, conditional requests with their 10-working-day clock,
+ * arbitration by the sharing authority, escalations about not-shared resources. Reads need any
+ * sharing permission (checked by the service); every row is scoped to the actor's departments.
+ */
+export async function sharingRoutes(fastify: FastifyInstance, { db, calendar }: { db: Kysely<DB>; calendar: CalendarService }) {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+  const tags = ['sharing'];
+  const request = { 200: S.RequestSchema };
+
+  app.get('/api/sharing/requests', {
+    config: { access: 'authenticated' },
+    schema: { tags, summary: '共享申请列表 / Sharing requests (own department as consumer or provider; the authority: its scope)', querystring: S.ListRequestsQuery, response: { 200: S.RequestPage } },
+  }, async (req) => svc.listRequests(db, req.ctx, req.query));
+
+  app.get('/api/sharing/requests/:id', {
+    config: { access: 'authenticated' },
+    schema: { tags, summary: '共享申请 / A sharing request with its deadline and reminder stage', params: S.IdParams, response: request },
+  }, async (req) => svc.getRequest(db, req.ctx, req.params.id));
+
+  app.post('/api/sharing/requests', {
+    config: { access: 'sharing.request', action: 'sharing.request.create' },
+    schema: { tags, summary: '提出共享申请（有条件共享）/ Apply for a conditional resource; answer due in 10 working days', body: S.CreateRequestBody, response: { 201: S.RequestSchema } },
+  }, async (req, reply) => reply.code(201).send(await svc.createRequest(db, calendar, req.ctx, req.body)));
+
+  app.post('/api/sharing/requests/:id/approve', {
+    config: { access: 'sharing.decide', action: 'sharing.request.approve' },
+    schema: { tags, summary: '同意共享 / Approve (fields and period may only be narrowed); creates the grant', params: S.IdParams, body: S.ApproveBody, response: request },
+  }, async (req) => svc.approveRequest(db, req.ctx, req.params.id, req.body));
+
+  app.post('/api/sharing/requests/:id/refuse', {
+    config: { access: 'sharing.decide', action: 'sharing.request.refuse' },
+    schema: { tags, summary: '拒绝共享（须说明理由）/ Refuse, with reasons', params: S.IdParams, body: S.ReasonsBody, response: request },
+  }, async (req) => svc.refuseRequest(db, req.ctx, req.params.id, req.body.reasons));
+
+  app.post('/api/sharing/requests/:id/escalate', {
+    config: { access: 'sharing.request', action: 'sharing.request.escalate' },
+    schema: { tags, summary: '提请共享主管部门裁决 / Take a refusal (or an overdue request) to the sharing authority', params: S.IdParams, body: S.ReasonsBody, response: request },
+  }, async (req) => svc.escalateRequest(db, req.ctx, req.params.id, req.body.reasons));
+
+  app.post('/api/sharing/requests/:id/arbitrate', {
+    config: { access: 'sharing.arbitrate', action: 'sharing.request.arbitrate' },
+    schema: { tags, summary: '裁决（终局）/ The sharing authority decides; final', params: S.IdParams, body: S.ArbitrateBody, response: request },
+  }, async (req) => svc.arbitrateRequest(db, req.ctx, req.params.id, req.body));
+
+  app.get('/api/sharing/grants', {
+    config: { access: 'authenticated' },
+    schema: { tags, summary: '共享授权列表 / Grants (own department as consumer or provider; the authority: its scope)', querystring: S.ListGrantsQuery, response: { 200: S.GrantPage } },
+  }, async (req) => svc.listGrants(db, req.ctx, req.query));
+
+  app.get('/api/sharing/grants/:id', {
+    config: { access: 'authenticated' },
+    schema: { tags, summary: '共享授权 / A grant', params: S.IdParams, response: { 200: S.GrantSchema } },
+  }, async (req) => svc.getGrant(db, req.ctx, req.params.id));
+
+  app.post('/api/sharing/grants', {
+    config: { access: 'sharing.request', action: 'sharing.grant.create' },
+    schema: { tags, summary: '获取无条件共享授权 / Obtain an unconditional resource (or unconditional fields) at once', body: S.CreateGrantBody, response: { 201: S.GrantSchema } },
+  }, async (req, reply) => reply.code(201).send(await svc.createUnconditionalGrant(db, req.ctx, req.body)));
+
+  app.post('/api/sharing/grants/:id/revoke', {
+    config: { access: 'authenticated', action: 'sharing.grant.revoke' },
+    schema: { tags, summary: '撤销授权 / Revoke a grant (provider or sharing authority), with reasons', params: S.IdParams, body: S.ReasonsBody, response: { 200: S.GrantSchema } },
+  }, async (req) => svc.revokeGrant(db, req.ctx, req.params.id, req.body.reasons));
+
+  app.get('/api/sharing/escalations', {
+    config: { access: 'authenticated' },
+    schema: { tags, summary: '不予共享异议列表 / Escalations about not-shared resources', querystring: S.ListEscalationsQuery, response: { 200: S.EscalationPage } },
+  }, async (req) => svc.listEscalations(db, req.ctx, req.query));
+
+  app.post('/api/sharing/escalations', {
+    config: { access: 'sharing.request', action: 'sharing.escalation.create' },
+    schema: { tags, summary: '对不予共享提出异议 / Object to a not-shared resource, for the sharing authority', body: S.CreateEscalationBody, response: { 201: S.EscalationSchema } },
+  }, async (req, reply) => reply.code(201).send(await svc.createEscalation(db, req.ctx, req.body)));
+}

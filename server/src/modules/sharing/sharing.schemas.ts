@@ -1,0 +1,150 @@
+import { Type } from 'typebox';
+import { PageQuery, pageOf } from '../../kernel/pagination.ts';
+import { DateTime, Strict, Uuid } from '../../kernel/schema.ts';
+
+const text = (max: number, description: string) => Type.String({ minLength: 1, maxLength: max, description });
+const nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
+/** A union of string literals; typed as the literals (the mapped form would lose them). */
+const lit = <const T extends readonly string[]>(values: T, description: string) =>
+  Type.Unsafe<T[number]>(Type.Union(values.map((v) => Type.Literal(v)), { description }));
+const Day = (description: string) => Type.String({ pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$', description });
+const FieldNames = (description: string) =>
+  Type.Array(Type.String({ pattern: '^[A-Za-z][A-Za-z0-9_]{0,63}$' }), { minItems: 1, maxItems: 500, description });
+/** Reasons are checked by the service, so that a missing reason is a rule (422), not a malformed body. */
+const Reasons = (description: string) => Type.Optional(Type.String({ maxLength: 2000, description }));
+
+export const REQUEST_STATUSES = ['pending', 'approved', 'refused', 'escalated', 'arbitration_approved', 'arbitration_refused'] as const;
+export const STAGES = ['on_time', 'reminded_5', 'reminded_8', 'overdue'] as const;
+export const GRANT_STATES = ['active', 'revoked', 'expired', 'not_yet_valid'] as const;
+
+export const IdParams = Strict({ id: Uuid() });
+
+export const CreateGrantBody = Strict({
+  resourceId: Uuid('信息资源 / resource'),
+  purpose: text(1000, '用途 / purpose (the duty the data is used for)'),
+  fields: Type.Optional(FieldNames('信息项英文名（缺省为整个资源）/ fields by English name; whole resource if absent')),
+  validFrom: Type.Optional(Day('有效期起（缺省为今天）/ valid from, default today')),
+  validTo: Type.Optional(Day('有效期止（缺省不限）/ valid to, default open-ended')),
+});
+
+export const CreateRequestBody = Strict({
+  resourceId: Uuid('信息资源 / resource'),
+  fields: Type.Optional(FieldNames('申请的信息项（缺省为整个资源）/ fields; whole resource if absent')),
+  purpose: text(1000, '用途 / purpose'),
+  dutyBasis: text(2000, '履职依据 / the duty or legal basis'),
+  scopeOfUse: text(1000, '使用范围 / scope of use'),
+  validFrom: Day('使用期限起 / valid from'),
+  validTo: Day('使用期限止 / valid to'),
+});
+
+export const ApproveBody = Strict({
+  fields: Type.Optional(FieldNames('同意的信息项（只能缩小）/ approved fields, a subset of those applied for')),
+  validTo: Type.Optional(Day('同意的期限止（只能缩短）/ approved end of the period, not later than applied for')),
+  reasons: Reasons('说明 / remarks'),
+});
+export const ReasonsBody = Strict({ reasons: Reasons('理由 / reasons (required)') });
+export const ArbitrateBody = Strict({
+  decision: lit(['approve', 'refuse'] as const, '裁决：同意共享 / 维持不予共享'),
+  reasons: Reasons('裁决理由 / reasons (required)'),
+});
+export const CreateEscalationBody = Strict({ resourceId: Uuid('信息资源 / resource'), reasons: Reasons('异议理由 / reasons (required)') });
+
+export const RequestSchema = Type.Object({
+  id: Type.String(),
+  resourceId: Type.String(),
+  resourceCode: Type.String(),
+  resourceName: Type.String(),
+  resourceVersion: Type.Integer(),
+  providerDepartmentId: Type.String(),
+  providerDepartmentName: Type.String(),
+  consumerDepartmentId: Type.String(),
+  consumerDepartmentName: Type.String(),
+  fields: Type.Array(Type.String()),
+  wholeResource: Type.Boolean(),
+  purpose: Type.String(),
+  dutyBasis: Type.String(),
+  scopeOfUse: Type.String(),
+  validFrom: Type.String(),
+  validTo: Type.String(),
+  status: lit(REQUEST_STATUSES, '状态 / status'),
+  requestedBy: Type.String(),
+  receivedAt: DateTime(),
+  deadline: DateTime('答复期限（10 个工作日，当日 24 时止）/ answer deadline, end of the 10th working day'),
+  deadlineDate: Type.String(),
+  remindAt5: Type.String({ description: '第 5 个工作日提醒 / reminder on the 5th working day' }),
+  remindAt8: Type.String({ description: '第 8 个工作日提醒 / reminder on the 8th working day' }),
+  stage: lit(STAGES, '时限状态 / where the request stands against its deadline (on the day answered, or today)'),
+  overdue: Type.Boolean(),
+  answeredAt: nullable(DateTime()),
+  answeredBy: nullable(Type.String()),
+  answerReasons: nullable(Type.String()),
+  approvedFields: nullable(Type.Array(Type.String())),
+  approvedValidTo: nullable(Type.String()),
+  escalatedAt: nullable(DateTime()),
+  escalationReasons: nullable(Type.String()),
+  arbitratedAt: nullable(DateTime()),
+  arbitratedBy: nullable(Type.String()),
+  arbitrationReasons: nullable(Type.String()),
+  grantId: nullable(Type.String()),
+  createdAt: DateTime(),
+  updatedAt: DateTime(),
+});
+
+export const GrantSchema = Type.Object({
+  id: Type.String(),
+  resourceId: Type.String(),
+  resourceCode: Type.String(),
+  resourceName: Type.String(),
+  providerDepartmentId: Type.String(),
+  providerDepartmentName: Type.String(),
+  consumerDepartmentId: Type.String(),
+  consumerDepartmentName: Type.String(),
+  kind: lit(['unconditional', 'conditional'] as const, '无条件共享 / 有条件共享'),
+  requestId: nullable(Type.String()),
+  fields: Type.Array(Type.String()),
+  wholeResource: Type.Boolean(),
+  purpose: Type.String(),
+  validFrom: Type.String(),
+  validTo: nullable(Type.String()),
+  grantedBy: Type.String(),
+  grantedAt: DateTime(),
+  status: lit(GRANT_STATES, '状态 / state today'),
+  revokedAt: nullable(DateTime()),
+  revokedBy: nullable(Type.String()),
+  revokeReasons: nullable(Type.String()),
+});
+
+export const EscalationSchema = Type.Object({
+  id: Type.String(),
+  resourceId: Type.String(),
+  resourceCode: Type.String(),
+  resourceName: Type.String(),
+  providerDepartmentId: Type.String(),
+  providerDepartmentName: Type.String(),
+  consumerDepartmentId: Type.String(),
+  consumerDepartmentName: Type.String(),
+  reasons: Type.String(),
+  createdBy: Type.String(),
+  createdAt: DateTime(),
+});
+
+const Role = Type.Optional(lit(['consumer', 'provider', 'authority'] as const, '视角：申请方 / 提供方 / 共享主管部门'));
+
+export const ListRequestsQuery = Strict({
+  ...PageQuery,
+  status: Type.Optional(lit(REQUEST_STATUSES, '状态 / status')),
+  resourceId: Type.Optional(Uuid()),
+  role: Role,
+  overdue: Type.Optional(Type.Boolean({ description: '仅超期未答复 / only pending requests past their deadline' })),
+});
+export const ListGrantsQuery = Strict({
+  ...PageQuery,
+  status: Type.Optional(lit(GRANT_STATES, '状态 / state today')),
+  resourceId: Type.Optional(Uuid()),
+  role: Role,
+});
+export const ListEscalationsQuery = Strict({ ...PageQuery, resourceId: Type.Optional(Uuid()), role: Role });
+
+export const RequestPage = pageOf(RequestSchema);
+export const GrantPage = pageOf(GrantSchema);
+export const EscalationPage = pageOf(EscalationSchema);
