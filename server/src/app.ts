@@ -57,7 +57,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   await http.register(catalogSubscriptionRoutes, { db });
   await http.register(catalogDutyRoutes, { db, calendar });
   await http.register(catalogDcatRoutes, { db, baseUrl: config.publicBaseUrl });
-  await http.register(sharingRoutes, { db, calendar });
+  await http.register(sharingRoutes, { db, calendar, disputeAnswerWorkingDays: config.sharing.disputeAnswerWorkingDays });
   await http.register(notificationRoutes, { db });
   await http.register(swaggerUi, { routePrefix: '/api/docs' });
   if (hasWeb) await http.register(fastifyStatic, { root: config.webDist, wildcard: false, index: ['index.html'] });

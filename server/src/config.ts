@@ -26,6 +26,8 @@ export interface Config {
   trustProxy: boolean | number | string;
   /** The platform's external address, for stable IRIs in exports (DCAT-AP) and links. */
   publicBaseUrl: string;
+  /** Working days a provider has to answer a data dispute (疑义校核, R-SHR-5): DISPUTE_ANSWER_WORKING_DAYS, default 5. */
+  sharing: { disputeAnswerWorkingDays: number };
 }
 
 function int(name: string, fallback: number, env: NodeJS.ProcessEnv): number {
@@ -33,6 +35,12 @@ function int(name: string, fallback: number, env: NodeJS.ProcessEnv): number {
   if (raw === undefined || raw === '') return fallback;
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer, got "${raw}"`);
+  return n;
+}
+
+function positive(name: string, fallback: number, env: NodeJS.ProcessEnv): number {
+  const n = int(name, fallback, env);
+  if (n < 1) throw new Error(`${name} must be at least 1, got ${n}`);
   return n;
 }
 
@@ -68,5 +76,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     runWorker: env.WORKER !== 'false',
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
     publicBaseUrl: (env.PUBLIC_BASE_URL || `http://localhost:${port}`).replace(/\/+$/, ''),
+    sharing: { disputeAnswerWorkingDays: positive('DISPUTE_ANSWER_WORKING_DAYS', 5, env) },
   };
 }

@@ -3,6 +3,9 @@ import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { DB } from './schema.ts';
+
+// Re-exported for tooling outside the server workspace (benchmarks), which has no kysely of its own.
+export { sql, type Insertable, type Kysely } from 'kysely';
 import { PGliteDialect, SessionLock } from './pglite-dialect.ts';
 
 // int8 (bigserial ids, counts) as JS numbers: every value we store stays far below 2^53.

@@ -295,6 +295,49 @@ export interface SharingEscalationTable {
   created_at: Timestamp;
 }
 
+export interface SharingDisputeTable {
+  id: Generated<string>;
+  resource_id: string;
+  resource_code: string;
+  resource_name: string;
+  provider_department_id: string;
+  consumer_department_id: string;
+  record_key: string;
+  field: string;
+  field_name: string;
+  issue: string;
+  evidence: string;
+  status: SharingDisputeStatus;
+  raised_by: string;
+  raised_at: Timestamp;
+  answer_working_days: number;
+  deadline: Timestamp;
+  /** CST date 'YYYY-MM-DD' (text). */
+  due_date: string;
+  answered_at: Timestamp | null;
+  answered_by: string | null;
+  answer_reasons: string | null;
+}
+
+export type SharingDisputeStatus = 'open' | 'corrected' | 'rejected';
+
+export interface SharingDutyTable {
+  id: Generated<string>;
+  provider_department_id: string;
+  resource_id: string;
+  resource_code: string;
+  resource_name: string;
+  consumer_department_id: string;
+  description: string;
+  /** CST date 'YYYY-MM-DD' (text). */
+  due_date: string;
+  recorded_by: string;
+  recorded_at: Timestamp;
+  closed_at: Timestamp | null;
+  closed_by: string | null;
+  close_reasons: string | null;
+}
+
 export interface MigrationTable {
   name: string;
   checksum: string;
@@ -323,5 +366,7 @@ export interface DB {
   'sharing.request': SharingRequestTable;
   'sharing.grant': SharingGrantTable;
   'sharing.escalation': SharingEscalationTable;
+  'sharing.dispute': SharingDisputeTable;
+  'sharing.duty': SharingDutyTable;
   'public.zt_migration': MigrationTable;
 }

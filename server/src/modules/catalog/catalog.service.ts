@@ -116,7 +116,9 @@ export async function listResources(db: Kysely<DB>, ctx: Ctx, q: ListQuery): Pro
   if (q.openType) query = query.where('r.open_type', '=', q.openType);
   if (q.updateCycle) query = query.where('r.update_cycle', '=', q.updateCycle);
   const [rows, count] = await Promise.all([
-    query.selectAll('r').orderBy('r.code').offset(offset).limit(limit).execute(),
+    // Sorting by an expression the code index cannot serve makes PostgreSQL take the matches from
+    // the search index and sort them, instead of walking the whole code index in order (bench/README).
+    query.selectAll('r').orderBy(sql`r.code COLLATE "C"`).offset(offset).limit(limit).execute(),
     query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
   ]);
   return { items: await toDtos(db, rows), total: Number(count.n), page, pageSize };

@@ -5,13 +5,19 @@ import type { DB } from '../../db/schema.ts';
 import type { CalendarService } from '../calendar/index.ts';
 import * as S from './sharing.schemas.ts';
 import * as svc from './sharing.service.ts';
+import * as disputes from './sharing.disputes.ts';
+import * as duties from './sharing.duties.ts';
 
 /**
  * Sharing (共享管理): unconditional grants, conditional requests with their 10-working-day clock,
  * arbitration by the sharing authority, escalations about not-shared resources. Reads need any
  * sharing permission (checked by the service); every row is scoped to the actor's departments.
+ * Also data disputes (疑义校核) and the sharing duty list (共享责任清单).
  */
-export async function sharingRoutes(fastify: FastifyInstance, { db, calendar }: { db: Kysely<DB>; calendar: CalendarService }) {
+export async function sharingRoutes(
+  fastify: FastifyInstance,
+  { db, calendar, disputeAnswerWorkingDays = disputes.DISPUTE_ANSWER_WORKING_DAYS }: { db: Kysely<DB>; calendar: CalendarService; disputeAnswerWorkingDays?: number },
+) {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const tags = ['sharing'];
   const request = { 200: S.RequestSchema };
@@ -80,4 +86,44 @@ export async function sharingRoutes(fastify: FastifyInstance, { db, calendar }: 
     config: { access: 'sharing.request', action: 'sharing.escalation.create' },
     schema: { tags, summary: '对不予共享提出异议 / Object to a not-shared resource, for the sharing authority', body: S.CreateEscalationBody, response: { 201: S.EscalationSchema } },
   }, async (req, reply) => reply.code(201).send(await svc.createEscalation(db, req.ctx, req.body)));
+
+  app.get('/api/sharing/disputes', {
+    config: { access: 'authenticated' },
+    schema: { tags, summary: '数据疑义列表 / Data disputes (own as consumer or provider; the authority: its scope, with overdue)', querystring: S.ListDisputesQuery, response: { 200: S.DisputePage } },
+  }, async (req) => disputes.listDisputes(db, req.ctx, req.query));
+
+  app.get('/api/sharing/disputes/:id', {
+    config: { access: 'authenticated' },
+    schema: { tags, summary: '数据疑义 / A data dispute with its due date', params: S.IdParams, response: { 200: S.DisputeSchema } },
+  }, async (req) => disputes.getDispute(db, req.ctx, req.params.id));
+
+  app.post('/api/sharing/disputes', {
+    config: { access: 'sharing.request', action: 'sharing.dispute.create' },
+    schema: { tags, summary: '提出数据疑义（疑义校核）/ Flag a record of a granted resource; the provider answers within N working days (default 5); blocks nothing', body: S.CreateDisputeBody, response: { 201: S.DisputeSchema } },
+  }, async (req, reply) => reply.code(201).send(await disputes.createDispute(db, calendar, disputeAnswerWorkingDays, req.ctx, req.body)));
+
+  app.post('/api/sharing/disputes/:id/answer', {
+    config: { access: 'sharing.decide', action: 'sharing.dispute.answer' },
+    schema: { tags, summary: '答复数据疑义 / The provider answers: corrected, or rejected with reasons; once', params: S.IdParams, body: S.AnswerDisputeBody, response: { 200: S.DisputeSchema } },
+  }, async (req) => disputes.answerDispute(db, req.ctx, req.params.id, req.body));
+
+  app.get('/api/sharing/duties', {
+    config: { access: 'authenticated' },
+    schema: { tags, summary: '共享责任清单 / Sharing duties with their status today (fulfilled / pending / overdue / closed)', querystring: S.ListDutiesQuery, response: { 200: S.DutyPage } },
+  }, async (req) => duties.listDuties(db, req.ctx, req.query));
+
+  app.get('/api/sharing/duties/:id', {
+    config: { access: 'authenticated' },
+    schema: { tags, summary: '共享责任 / A sharing duty', params: S.IdParams, response: { 200: S.DutySchema } },
+  }, async (req) => duties.getDuty(db, req.ctx, req.params.id));
+
+  app.post('/api/sharing/duties', {
+    config: { access: 'sharing.arbitrate', action: 'sharing.duty.create' },
+    schema: { tags, summary: '登记共享责任 / The sharing authority records which provider must share which resource with whom, by when', body: S.CreateDutyBody, response: { 201: S.DutySchema } },
+  }, async (req, reply) => reply.code(201).send(await duties.createDuty(db, req.ctx, req.body)));
+
+  app.post('/api/sharing/duties/:id/close', {
+    config: { access: 'sharing.arbitrate', action: 'sharing.duty.close' },
+    schema: { tags, summary: '关闭共享责任 / The sharing authority closes a duty, with reasons', params: S.IdParams, body: S.CloseDutyBody, response: { 200: S.DutySchema } },
+  }, async (req) => duties.closeDuty(db, req.ctx, req.params.id, req.body.reasons));
 }

@@ -148,3 +148,93 @@ export const ListEscalationsQuery = Strict({ ...PageQuery, resourceId: Type.Opti
 export const RequestPage = pageOf(RequestSchema);
 export const GrantPage = pageOf(GrantSchema);
 export const EscalationPage = pageOf(EscalationSchema);
+
+// ---------------------------------------------------------------------------------------------
+// Data disputes (疑义校核, R-SHR-5) and the sharing duty list (共享责任清单, R-EXC-7)
+
+export const DISPUTE_STATUSES = ['open', 'corrected', 'rejected'] as const;
+export const DUTY_STATUSES = ['fulfilled', 'pending', 'overdue', 'closed'] as const;
+
+export const CreateDisputeBody = Strict({
+  resourceId: Uuid('信息资源（须持有有效授权）/ resource the department holds a grant for'),
+  recordKey: text(500, '记录标识（如统一社会信用代码）/ key of the record in question'),
+  field: Type.String({ pattern: '^[A-Za-z][A-Za-z0-9_]{0,63}$', description: '信息项英文名 / field by English name' }),
+  issue: text(2000, '疑义内容 / what is wrong'),
+  evidence: text(4000, '依据 / evidence'),
+});
+export const AnswerDisputeBody = Strict({
+  outcome: lit(['corrected', 'rejected'] as const, '核实并更正 / 不予更正'),
+  reasons: Reasons('说明（不予更正时必填）/ reasons (required when rejected)'),
+});
+
+export const DisputeSchema = Type.Object({
+  id: Type.String(),
+  resourceId: Type.String(),
+  resourceCode: Type.String(),
+  resourceName: Type.String(),
+  providerDepartmentId: Type.String(),
+  providerDepartmentName: Type.String(),
+  consumerDepartmentId: Type.String(),
+  consumerDepartmentName: Type.String(),
+  recordKey: Type.String(),
+  field: Type.String(),
+  fieldName: Type.String(),
+  issue: Type.String(),
+  evidence: Type.String(),
+  status: lit(DISPUTE_STATUSES, '状态 / status'),
+  raisedBy: Type.String(),
+  raisedAt: DateTime(),
+  answerWorkingDays: Type.Integer(),
+  deadline: DateTime('答复期限（当日 24 时止）/ end of the due day, CST'),
+  dueDate: Type.String({ description: '答复期限 / due date (working days from receipt)' }),
+  overdue: Type.Boolean({ description: '超期未答复 / unanswered past the due date' }),
+  answeredLate: Type.Boolean({ description: '超期答复 / answered after the due date' }),
+  answeredAt: nullable(DateTime()),
+  answeredBy: nullable(Type.String()),
+  answerReasons: nullable(Type.String()),
+});
+
+export const ListDisputesQuery = Strict({
+  ...PageQuery,
+  status: Type.Optional(lit(DISPUTE_STATUSES, '状态 / status')),
+  resourceId: Type.Optional(Uuid()),
+  role: Role,
+  overdue: Type.Optional(Type.Boolean({ description: '仅超期未答复 / only open disputes past their due date' })),
+});
+export const DisputePage = pageOf(DisputeSchema);
+
+export const CreateDutyBody = Strict({
+  providerDepartmentId: Uuid('提供部门 / provider department'),
+  resourceId: Uuid('信息资源（属提供部门）/ the provider’s resource'),
+  consumerDepartmentId: Uuid('使用部门 / consumer department'),
+  description: text(2000, '共享责任 / what must be shared and why'),
+  dueDate: Day('完成期限 / due date'),
+});
+export const CloseDutyBody = Strict({ reasons: Reasons('关闭理由 / reasons (required)') });
+
+export const DutySchema = Type.Object({
+  id: Type.String(),
+  providerDepartmentId: Type.String(),
+  providerDepartmentName: Type.String(),
+  resourceId: Type.String(),
+  resourceCode: Type.String(),
+  resourceName: Type.String(),
+  consumerDepartmentId: Type.String(),
+  consumerDepartmentName: Type.String(),
+  description: Type.String(),
+  dueDate: Type.String(),
+  status: lit(DUTY_STATUSES, '履行状态（读取时计算）：已履行（存在有效授权）/ 待履行 / 超期 / 已关闭'),
+  grantId: nullable(Type.String({ description: '履行该责任的有效授权 / the grant in force that fulfils it' })),
+  recordedBy: Type.String(),
+  recordedAt: DateTime(),
+  closedAt: nullable(DateTime()),
+  closedBy: nullable(Type.String()),
+  closeReasons: nullable(Type.String()),
+});
+export const ListDutiesQuery = Strict({
+  ...PageQuery,
+  status: Type.Optional(lit(DUTY_STATUSES, '状态 / status today')),
+  resourceId: Type.Optional(Uuid()),
+  role: Role,
+});
+export const DutyPage = pageOf(DutySchema);

@@ -22,18 +22,18 @@ import {
 import * as repo from './sharing.repository.ts';
 import type { EscalationRow, GrantRow, RequestRow } from './sharing.repository.ts';
 
-type Ctx = RequestContext<Actor>;
+export type Ctx = RequestContext<Actor>;
 type Db = Kysely<DB> | Transaction<DB>;
-type Role = 'consumer' | 'provider' | 'authority';
+export type Role = 'consumer' | 'provider' | 'authority';
 
 const SHARING_PERMISSIONS: Permission[] = ['sharing.request', 'sharing.decide', 'sharing.arbitrate'];
 
 const requestNotFound = () => new AppError('NOT_FOUND', { message: 'Sharing request not found', messageZh: '共享申请不存在' });
 const grantNotFound = () => new AppError('NOT_FOUND', { message: 'Grant not found', messageZh: '共享授权不存在' });
-const rule = (field: string, message: string, messageZh: string) => new AppError('RULE_VIOLATION', { message, messageZh, fields: [{ field, message, messageZh }] });
-const blank = (s: string | undefined | null) => !s || !s.trim();
+export const rule = (field: string, message: string, messageZh: string) => new AppError('RULE_VIOLATION', { message, messageZh, fields: [{ field, message, messageZh }] });
+export const blank = (s: string | undefined | null) => !s || !s.trim();
 
-function requireSharingActor(ctx: Ctx): Actor {
+export function requireSharingActor(ctx: Ctx): Actor {
   const actor = requireActor(ctx.actor);
   if (!SHARING_PERMISSIONS.some((p) => scopeFor(actor, p))) throw new AppError('FORBIDDEN', { extra: { permission: 'sharing.*' } });
   return actor;
@@ -44,7 +44,7 @@ function requireSharingActor(ctx: Ctx): Actor {
  * side (sharing.request over the consumer), the provider side (sharing.decide over the provider),
  * the sharing authority (sharing.arbitrate over either; it decides only over the provider's).
  */
-async function relation(db: Db, actor: Actor, r: { consumer_department_id: string; provider_department_id: string }) {
+export async function relation(db: Db, actor: Actor, r: { consumer_department_id: string; provider_department_id: string }) {
   // One query after the other: inside a transaction they share one session.
   const consumer = await departmentTarget(db as Kysely<DB>, r.consumer_department_id);
   const provider = await departmentTarget(db as Kysely<DB>, r.provider_department_id);
@@ -58,7 +58,7 @@ async function relation(db: Db, actor: Actor, r: { consumer_department_id: strin
 }
 
 /** The departments whose rows the actor sees, as conditions for a list (none → an empty list). */
-function visibleTo<T extends 'sharing.request' | 'sharing.grant' | 'sharing.escalation'>(db: Kysely<DB>, actor: Actor, role: Role | undefined) {
+export function visibleTo<T extends 'sharing.request' | 'sharing.grant' | 'sharing.escalation' | 'sharing.dispute' | 'sharing.duty'>(db: Kysely<DB>, actor: Actor, role: Role | undefined) {
   return (eb: ExpressionBuilder<DB, T>) => {
     const consumerCol = sql.ref<string>('consumer_department_id');
     const providerCol = sql.ref<string>('provider_department_id');
@@ -76,11 +76,11 @@ function visibleTo<T extends 'sharing.request' | 'sharing.grant' | 'sharing.esca
 // ---------------------------------------------------------------------------------------------
 // DTOs
 
-async function names(db: Db, rows: { consumer_department_id: string; provider_department_id: string }[]) {
+export async function names(db: Db, rows: { consumer_department_id: string; provider_department_id: string }[]) {
   return departmentsById(db as Kysely<DB>, rows.flatMap((r) => [r.consumer_department_id, r.provider_department_id]));
 }
 
-const iso = (d: Date | null) => (d ? d.toISOString() : null);
+export const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
 async function requestDtos(db: Db, rows: RequestRow[], now: Date) {
   const depts = await names(db, rows);
@@ -215,7 +215,7 @@ function notShared(info: ResourceShareInfo, fields: string[]): AppError | null {
   });
 }
 
-const auditResource = (r: { resource_id?: string; resource_code: string; resource_name: string }) => `${r.resource_code} ${r.resource_name}`;
+export const auditResource = (r: { resource_id?: string; resource_code: string; resource_name: string }) => `${r.resource_code} ${r.resource_name}`;
 
 // ---------------------------------------------------------------------------------------------
 // Unconditional grants
