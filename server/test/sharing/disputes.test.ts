@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, departmentId, type Agent, type TestApp } from '../harness.ts';
 import { ncReviewer } from '../catalog/helpers.ts';
 import { grantFor } from '../../src/modules/sharing/index.ts';
-import { CONSUMER_PASSWORD, auditSuccesses, createConsumerOfficer, publish } from './helpers.ts';
+import { auditSuccesses, createConsumerOfficer, publish, loginCast } from './helpers.ts';
 
 /** R-SHR-5 data disputes (疑义校核): flagged by a consumer holding a grant, answered by the provider in 5 working days. */
 
@@ -32,10 +32,7 @@ const notices = (dept: string, kind: string) => t.database.db.selectFrom('notifi
 
 async function at(iso: string) {
   t.clock.set(new Date(iso));
-  provider = await t.login('nc_officer');
-  consumer = await t.login('nca_officer', CONSUMER_PASSWORD);
-  reviewer = await t.login('nc_reviewer', 'Reviewer#2026x');
-  srAdmin = await t.login('sr_admin');
+  ({ provider, consumer, reviewer, srAdmin } = await loginCast(t));
 }
 
 beforeAll(async () => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, departmentId, type Agent, type TestApp } from '../harness.ts';
 import { ncReviewer } from '../catalog/helpers.ts';
-import { CONSUMER_PASSWORD, auditSuccesses, conditionalShare, createConsumerOfficer, publish } from './helpers.ts';
+import { auditSuccesses, conditionalShare, createConsumerOfficer, publish, loginCast } from './helpers.ts';
 
 /** R-EXC-7: the sharing duty list; fulfilled / pending / overdue computed when read, from the grants. */
 
@@ -20,10 +20,7 @@ let overdueId: string;
 const PURPOSE = '企业设立登记时核验企业名称和统一社会信用代码';
 async function at(iso: string) {
   t.clock.set(new Date(iso));
-  provider = await t.login('nc_officer');
-  consumer = await t.login('nca_officer', CONSUMER_PASSWORD);
-  reviewer = await t.login('nc_reviewer', 'Reviewer#2026x');
-  srAdmin = await t.login('sr_admin');
+  ({ provider, consumer, reviewer, srAdmin } = await loginCast(t));
 }
 const duty = (overrides: Record<string, unknown> = {}) => ({
   providerDepartmentId: providerDept,

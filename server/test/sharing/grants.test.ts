@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, departmentId, type Agent, type TestApp } from '../harness.ts';
 import { ncReviewer } from '../catalog/helpers.ts';
 import { grantFor } from '../../src/modules/sharing/index.ts';
-import { CONSUMER_PASSWORD, auditSuccesses, conditionalShare, createConsumerOfficer, notShared, publish } from './helpers.ts';
+import { auditSuccesses, conditionalShare, createConsumerOfficer, notShared, publish, loginCast } from './helpers.ts';
 
 /** R-SHR-1 unconditional grants, not-shared resources, grantFor, revocation and expiry. */
 
@@ -21,10 +21,7 @@ const PURPOSE = '企业设立登记时核验企业名称和统一社会信用代
 
 async function at(iso: string) {
   t.clock.set(new Date(iso));
-  provider = await t.login('nc_officer');
-  consumer = await t.login('nca_officer', CONSUMER_PASSWORD);
-  reviewer = await t.login('nc_reviewer', 'Reviewer#2026x');
-  srAdmin = await t.login('sr_admin');
+  ({ provider, consumer, reviewer, srAdmin } = await loginCast(t));
 }
 const lookup = (fields: string[], purpose = PURPOSE, resource = unconditional) => grantFor(t.database.db, consumerDept, resource, fields, purpose, t.clock.now());
 const ids = (res: { body: { items: { id: string }[] } }) => res.body.items.map((r) => r.id);

@@ -37,3 +37,17 @@ export async function publish(officer: Agent, reviewer: Agent, overrides: Record
 export async function auditSuccesses(t: TestApp, action: string) {
   return (await auditEntries(t, action)).filter((e) => e.outcome === 'success');
 }
+
+/**
+ * Logs in the cast of every sharing test at the test clock's current time (sessions expire when
+ * the clock jumps): the provider's and the consumer's data officers, the 南昌市 sharing authority
+ * and a foreign (上饶市) department admin.
+ */
+export async function loginCast(t: TestApp) {
+  return {
+    provider: await t.login('nc_officer'),
+    consumer: await t.login('nca_officer', CONSUMER_PASSWORD),
+    reviewer: await t.login('nc_reviewer', 'Reviewer#2026x'),
+    srAdmin: await t.login('sr_admin'),
+  };
+}

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, departmentId, type Agent, type TestApp } from '../harness.ts';
 import { ncReviewer } from '../catalog/helpers.ts';
-import { CONSUMER_PASSWORD, auditSuccesses, conditionalShare, createConsumerOfficer, publish } from './helpers.ts';
+import { auditSuccesses, conditionalShare, createConsumerOfficer, publish, loginCast } from './helpers.ts';
 
 /** R-SHR-2: conditional requests, the 10-working-day answer, refusal with reasons, final arbitration. */
 
@@ -18,10 +18,7 @@ let overdueId: string; // never answered
 /** Sessions time out when the clock jumps: set it, then log everyone in again. */
 async function at(iso: string) {
   t.clock.set(new Date(iso));
-  provider = await t.login('nc_officer');
-  consumer = await t.login('nca_officer', CONSUMER_PASSWORD);
-  reviewer = await t.login('nc_reviewer', 'Reviewer#2026x');
-  srAdmin = await t.login('sr_admin');
+  ({ provider, consumer, reviewer, srAdmin } = await loginCast(t));
 }
 
 const application = (overrides: Record<string, unknown> = {}) => ({

@@ -8,7 +8,7 @@ import { resourceShareInfo } from '../catalog/index.ts';
 import { requireActor } from '../identity/index.ts';
 import { notify } from '../notifications/index.ts';
 import { cstDate } from './domain/rules.ts';
-import { auditResource, blank, iso, names, relation, requireSharingActor, rule, visibleTo, type Ctx, type Role } from './sharing.service.ts';
+import { auditResource, blank, iso, names, parties, relation, requireSharingActor, rule, visibleTo, type Ctx, type Role } from './sharing.service.ts';
 
 /**
  * Data disputes (疑义校核, R-SHR-5): a consumer department flags a record of a resource it holds a
@@ -30,13 +30,7 @@ async function disputeDtos(db: Db, rows: DisputeRow[], now: Date) {
   const depts = await names(db, rows);
   return rows.map((d) => ({
     id: d.id,
-    resourceId: d.resource_id,
-    resourceCode: d.resource_code,
-    resourceName: d.resource_name,
-    providerDepartmentId: d.provider_department_id,
-    providerDepartmentName: depts.get(d.provider_department_id)?.name ?? '',
-    consumerDepartmentId: d.consumer_department_id,
-    consumerDepartmentName: depts.get(d.consumer_department_id)?.name ?? '',
+    ...parties(d, depts),
     recordKey: d.record_key,
     field: d.field,
     fieldName: d.field_name,

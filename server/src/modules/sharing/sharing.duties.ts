@@ -7,7 +7,7 @@ import { resourceShareInfo } from '../catalog/index.ts';
 import { allows, departmentTarget } from '../identity/index.ts';
 import { notify } from '../notifications/index.ts';
 import { cstDate, isRealDate } from './domain/rules.ts';
-import { auditResource, blank, iso, names, relation, requireSharingActor, rule, visibleTo, type Ctx, type Role } from './sharing.service.ts';
+import { auditResource, blank, iso, names, parties, relation, requireSharingActor, rule, visibleTo, type Ctx, type Role } from './sharing.service.ts';
 
 /**
  * The sharing duty list (共享责任清单, R-EXC-7): the sharing authority records which provider must
@@ -55,13 +55,7 @@ async function dutyDtos(db: Db, rows: DutyRow[], now: Date) {
   const today = cstDate(now);
   return rows.map((r) => ({
     id: r.id,
-    providerDepartmentId: r.provider_department_id,
-    providerDepartmentName: depts.get(r.provider_department_id)?.name ?? '',
-    resourceId: r.resource_id,
-    resourceCode: r.resource_code,
-    resourceName: r.resource_name,
-    consumerDepartmentId: r.consumer_department_id,
-    consumerDepartmentName: depts.get(r.consumer_department_id)?.name ?? '',
+    ...parties(r, depts),
     description: r.description,
     dueDate: r.due_date,
     status: dutyStatus(r, today),

@@ -49,16 +49,21 @@ export const ArbitrateBody = Strict({
 });
 export const CreateEscalationBody = Strict({ resourceId: Uuid('信息资源 / resource'), reasons: Reasons('异议理由 / reasons (required)') });
 
-export const RequestSchema = Type.Object({
-  id: Type.String(),
+/** Who shares what with whom: the part every sharing DTO has (sharing.service.ts `parties`). */
+const PartiesProps = {
   resourceId: Type.String(),
   resourceCode: Type.String(),
   resourceName: Type.String(),
-  resourceVersion: Type.Integer(),
   providerDepartmentId: Type.String(),
   providerDepartmentName: Type.String(),
   consumerDepartmentId: Type.String(),
   consumerDepartmentName: Type.String(),
+};
+
+export const RequestSchema = Type.Object({
+  id: Type.String(),
+  ...PartiesProps,
+  resourceVersion: Type.Integer(),
   fields: Type.Array(Type.String()),
   wholeResource: Type.Boolean(),
   purpose: Type.String(),
@@ -92,13 +97,7 @@ export const RequestSchema = Type.Object({
 
 export const GrantSchema = Type.Object({
   id: Type.String(),
-  resourceId: Type.String(),
-  resourceCode: Type.String(),
-  resourceName: Type.String(),
-  providerDepartmentId: Type.String(),
-  providerDepartmentName: Type.String(),
-  consumerDepartmentId: Type.String(),
-  consumerDepartmentName: Type.String(),
+  ...PartiesProps,
   kind: lit(['unconditional', 'conditional'] as const, '无条件共享 / 有条件共享'),
   requestId: nullable(Type.String()),
   fields: Type.Array(Type.String()),
@@ -116,13 +115,7 @@ export const GrantSchema = Type.Object({
 
 export const EscalationSchema = Type.Object({
   id: Type.String(),
-  resourceId: Type.String(),
-  resourceCode: Type.String(),
-  resourceName: Type.String(),
-  providerDepartmentId: Type.String(),
-  providerDepartmentName: Type.String(),
-  consumerDepartmentId: Type.String(),
-  consumerDepartmentName: Type.String(),
+  ...PartiesProps,
   reasons: Type.String(),
   createdBy: Type.String(),
   createdAt: DateTime(),
@@ -169,13 +162,7 @@ export const AnswerDisputeBody = Strict({
 
 export const DisputeSchema = Type.Object({
   id: Type.String(),
-  resourceId: Type.String(),
-  resourceCode: Type.String(),
-  resourceName: Type.String(),
-  providerDepartmentId: Type.String(),
-  providerDepartmentName: Type.String(),
-  consumerDepartmentId: Type.String(),
-  consumerDepartmentName: Type.String(),
+  ...PartiesProps,
   recordKey: Type.String(),
   field: Type.String(),
   fieldName: Type.String(),
@@ -214,13 +201,7 @@ export const CloseDutyBody = Strict({ reasons: Reasons('关闭理由 / reasons (
 
 export const DutySchema = Type.Object({
   id: Type.String(),
-  providerDepartmentId: Type.String(),
-  providerDepartmentName: Type.String(),
-  resourceId: Type.String(),
-  resourceCode: Type.String(),
-  resourceName: Type.String(),
-  consumerDepartmentId: Type.String(),
-  consumerDepartmentName: Type.String(),
+  ...PartiesProps,
   description: Type.String(),
   dueDate: Type.String(),
   status: lit(DUTY_STATUSES, '履行状态（读取时计算）：已履行（存在有效授权）/ 待履行 / 超期 / 已关闭'),

@@ -82,20 +82,35 @@ export async function names(db: Db, rows: { consumer_department_id: string; prov
 
 export const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
+interface PartyRow {
+  resource_id: string;
+  resource_code: string;
+  resource_name: string;
+  provider_department_id: string;
+  consumer_department_id: string;
+}
+
+/** Who shares what with whom: the part every sharing DTO (request, escalation, dispute, duty) has. */
+export function parties(r: PartyRow, depts: Awaited<ReturnType<typeof names>>) {
+  return {
+    resourceId: r.resource_id,
+    resourceCode: r.resource_code,
+    resourceName: r.resource_name,
+    providerDepartmentId: r.provider_department_id,
+    providerDepartmentName: depts.get(r.provider_department_id)?.name ?? '',
+    consumerDepartmentId: r.consumer_department_id,
+    consumerDepartmentName: depts.get(r.consumer_department_id)?.name ?? '',
+  };
+}
+
 async function requestDtos(db: Db, rows: RequestRow[], now: Date) {
   const depts = await names(db, rows);
   return rows.map((r) => {
     const stage = stageOf(r, now);
     return {
       id: r.id,
-      resourceId: r.resource_id,
-      resourceCode: r.resource_code,
-      resourceName: r.resource_name,
+      ...parties(r, depts),
       resourceVersion: r.resource_version,
-      providerDepartmentId: r.provider_department_id,
-      providerDepartmentName: depts.get(r.provider_department_id)?.name ?? '',
-      consumerDepartmentId: r.consumer_department_id,
-      consumerDepartmentName: depts.get(r.consumer_department_id)?.name ?? '',
       fields: r.fields,
       wholeResource: r.whole_resource,
       purpose: r.purpose,
@@ -169,13 +184,7 @@ async function escalationDtos(db: Db, rows: EscalationRow[]) {
   const depts = await names(db, rows);
   return rows.map((e) => ({
     id: e.id,
-    resourceId: e.resource_id,
-    resourceCode: e.resource_code,
-    resourceName: e.resource_name,
-    providerDepartmentId: e.provider_department_id,
-    providerDepartmentName: depts.get(e.provider_department_id)?.name ?? '',
-    consumerDepartmentId: e.consumer_department_id,
-    consumerDepartmentName: depts.get(e.consumer_department_id)?.name ?? '',
+    ...parties(e, depts),
     reasons: e.reasons,
     createdBy: e.created_by,
     createdAt: e.created_at.toISOString(),
