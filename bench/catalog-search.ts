@@ -21,8 +21,8 @@ import { openDatabase, sql, type Database, type Insertable, type Kysely } from '
 import type { DB, ResourceStatus } from '../server/src/db/schema.ts';
 import { migrate } from '../server/src/db/migrator.ts';
 import { loadOrCreateSigningKey } from '../server/src/modules/audit/index.ts';
-import { contentJson } from '../server/src/modules/catalog/catalog.repository.ts';
-import { entryTokens, tokenize } from '../server/src/modules/catalog/catalog.search.ts';
+import { contentJson, summaryColumns } from '../server/src/modules/catalog/catalog.repository.ts';
+import { tokenize } from '../server/src/modules/catalog/catalog.search.ts';
 import type { EntryContent } from '../server/src/modules/catalog/domain/entry.ts';
 import { DEMO_PASSWORD } from '../server/src/seed/jiangxi.ts';
 import { seedDemo } from '../server/src/seed/seed.ts';
@@ -163,23 +163,17 @@ async function seedCatalog(db: Kysely<DB>, n: number) {
       resources.push({
         id,
         code: `${prefix}/${String(seq).padStart(6, '0')}`,
-        classification_code: c.classificationCode,
         provider_department_id: departments[Math.floor(rand() * departments.length)],
+        // The same searchable columns the product writes (name, summary, types, tokens …).
+        ...summaryColumns(c),
         status,
         latest_version: 1,
         published_version: published ? 1 : null,
-        name: c.name,
-        summary: c.summary,
-        share_type: c.share.type,
-        open_type: c.open.type,
-        update_cycle: c.updateCycle,
-        format: c.format.kind,
         is_base: c.classificationCode.startsWith('1'),
         created_at: created,
         updated_at: created,
         published_at: published ? created : null,
         withdrawn_at: status === 'withdrawn' ? created : null,
-        search_tokens: entryTokens(c),
       });
       versions.push({
         resource_id: id,
