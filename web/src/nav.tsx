@@ -10,8 +10,11 @@ import {
   UserOutlined,
 } from '@ant-design/icons';
 import type { MessageKey } from './i18n';
+import { catalogNav } from './features/catalog/nav';
+import { sharingNav } from './features/sharing/nav';
+import { statsNav } from './features/stats/nav';
 
-export type NavGroup = 'org' | 'system';
+export type NavGroup = 'catalog' | 'sharing' | 'org' | 'system';
 
 export interface NavItem {
   key: string;
@@ -27,6 +30,9 @@ export interface NavItem {
 /** Every page of the console, in menu order. Only pages listed here appear in the navigation. */
 export const NAV: NavItem[] = [
   { key: 'home', path: '/', label: 'nav.home', icon: <DashboardOutlined />, testId: 'nav-home' },
+  ...catalogNav,
+  ...sharingNav,
+  ...statsNav,
   { key: 'divisions', path: '/org/divisions', label: 'nav.divisions', icon: <ClusterOutlined />, permission: 'org.division.read', group: 'org', testId: 'nav-divisions' },
   { key: 'departments', path: '/org/departments', label: 'nav.departments', icon: <ApartmentOutlined />, permission: 'org.department.read', group: 'org', testId: 'nav-departments' },
   { key: 'users', path: '/org/users', label: 'nav.users', icon: <TeamOutlined />, permission: 'org.user.read', group: 'org', testId: 'nav-users' },
@@ -36,7 +42,7 @@ export const NAV: NavItem[] = [
   { key: 'profile', path: '/profile', label: 'nav.profile', icon: <UserOutlined />, testId: 'nav-profile' },
 ];
 
-export const GROUP_LABEL: Record<NavGroup, MessageKey> = { org: 'nav.org', system: 'nav.system' };
+export const GROUP_LABEL: Record<NavGroup, MessageKey> = { catalog: 'nav.catalog', sharing: 'nav.sharing', org: 'nav.org', system: 'nav.system' };
 
 /** The nav item a location belongs to (longest matching path). */
 export function navFor(pathname: string): NavItem | undefined {

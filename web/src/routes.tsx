@@ -7,6 +7,9 @@ import { NotFound, RequirePermission } from './components/Guards';
 import { useI18n } from './i18n';
 import { LoginPage } from './pages/LoginPage';
 import { ChangePasswordPage } from './pages/ChangePasswordPage';
+import { catalogRoutes } from './features/catalog/routes';
+import { sharingRoutes } from './features/sharing/routes';
+import { statsRoutes } from './features/stats/routes';
 
 const HomePage = lazy(() => import('./pages/HomePage'));
 const DivisionsPage = lazy(() => import('./pages/DivisionsPage'));
@@ -25,6 +28,9 @@ function FullPageSpin() {
     </div>
   );
 }
+
+/** Wraps a page so that only holders of `permission` see it (others get 无权访问). */
+export type PageGuard = (permission: string | undefined, el: ReactNode) => ReactNode;
 
 /** Logged in, and the initial password already changed. */
 function RequireUser({ children }: { children: ReactNode }) {
@@ -54,7 +60,7 @@ export function AppRoutes() {
     );
   }
 
-  const page = (permission: string | undefined, el: ReactNode) => <RequirePermission permission={permission}>{el}</RequirePermission>;
+  const page: PageGuard = (permission, el) => <RequirePermission permission={permission}>{el}</RequirePermission>;
 
   return (
     <Suspense fallback={<FullPageSpin />}>
@@ -72,6 +78,9 @@ export function AppRoutes() {
           }
         >
           <Route index element={<HomePage />} />
+          {catalogRoutes(page)}
+          {sharingRoutes(page)}
+          {statsRoutes(page)}
           <Route path="org/divisions" element={page('org.division.read', <DivisionsPage />)} />
           <Route path="org/departments" element={page('org.department.read', <DepartmentsPage />)} />
           <Route path="org/users" element={page('org.user.read', <UsersPage />)} />

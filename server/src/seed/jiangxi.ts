@@ -87,5 +87,8 @@ export const DEMO_USERS: DemoUser[] = [
   { username: 'hgt_admin', displayName: '红谷滩区审批局管理员', department: 'hgt-approval', roles: [{ role: 'department_admin', scope: 'division' }], note: '红谷滩区管理员（区县级）county admin' },
   { username: 'sr_admin', displayName: '上饶市审批局管理员', department: 'sr-approval', roles: [{ role: 'department_admin', scope: 'department' }], note: '上饶市审批局管理员（本部门）department admin' },
   { username: 'nc_officer', displayName: '南昌市市场监管局数据专员', department: 'nc-amr', roles: [{ role: 'data_officer', scope: 'department' }], note: '数据专员 data officer' },
+  { username: 'ncsp_officer', displayName: '南昌市审批局数据专员', department: 'nc-approval', roles: [{ role: 'data_officer', scope: 'department' }], note: '数据专员（使用方）data officer of a consuming department' },
+  { username: 'nc_authority', displayName: '南昌市数据局共享审核员', department: 'nc-info', roles: [{ role: 'sharing_authority', scope: 'division' }], note: '共享主管部门审核员（南昌市及下辖区县）sharing authority, Nanchang and below' },
+  { username: 'jx_authority', displayName: '省大数据中心共享审核员', department: 'jx-info', roles: [{ role: 'sharing_authority', scope: 'division' }], note: '共享主管部门审核员（全省）sharing authority, province' },
   { username: 'newstaff', displayName: '新入职窗口人员', department: 'nc-approval', roles: [{ role: 'window_staff', scope: 'department' }], mustChangePassword: true, note: '首次登录须修改初始密码 must change the initial password' },
 ];

@@ -41,8 +41,8 @@ describe('lists return only rows in scope', () => {
   it('users', async () => {
     const nc = await agents.nc_admin.get('/api/users?pageSize=100');
     expect(nc.status).toBe(200);
-    expect(nc.body.total).toBe(4);
-    expect(usernames(nc)).toEqual(['hgt_admin', 'nc_admin', 'nc_officer', 'newstaff']);
+    expect(nc.body.total).toBe(6);
+    expect(usernames(nc)).toEqual(['hgt_admin', 'nc_admin', 'nc_authority', 'nc_officer', 'ncsp_officer', 'newstaff']);
 
     const hgt = await agents.hgt_admin.get('/api/users?pageSize=100');
     expect(hgt.body.total).toBe(1);

@@ -1,4 +1,7 @@
 import type { Dict } from './zh';
+import { catalogEn } from '../features/catalog/i18n.en';
+import { sharingEn } from '../features/sharing/i18n.en';
+import { statsEn } from '../features/stats/i18n.en';
 
 /** English UI strings; every key of zh.ts must be here (the type checks it). */
 export const en: Dict = {
@@ -320,4 +323,7 @@ export const en: Dict = {
   'profile.session.revokeConfirm': 'Revoke this session?',
   'profile.session.revokeCurrentConfirm': 'This is the current session; you will have to sign in again. Go on?',
   'profile.session.revoked': 'Session revoked',
+  ...catalogEn,
+  ...sharingEn,
+  ...statsEn,
 };

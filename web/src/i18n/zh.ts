@@ -1,4 +1,11 @@
-/** 简体中文界面文案。键名即英文文案的键（en.ts 必须逐键对应）。 */
+import { catalogZh } from '../features/catalog/i18n.zh';
+import { sharingZh } from '../features/sharing/i18n.zh';
+import { statsZh } from '../features/stats/i18n.zh';
+
+/**
+ * 简体中文界面文案。键名即英文文案的键（en.ts 必须逐键对应）。
+ * Each feature keeps its own strings in `features/<name>/i18n.{zh,en}.ts` and they are spread in here.
+ */
 export const zh = {
   'app.name': '政通',
   'app.fullName': '政通 · 统一电子政务平台',
@@ -318,6 +325,9 @@ export const zh = {
   'profile.session.revokeConfirm': '确定注销此会话吗？',
   'profile.session.revokeCurrentConfirm': '这是当前会话，注销后需要重新登录。确定吗？',
   'profile.session.revoked': '会话已注销',
+  ...catalogZh,
+  ...sharingZh,
+  ...statsZh,
 } as const;
 
 export type MessageKey = keyof typeof zh;
