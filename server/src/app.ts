@@ -11,7 +11,7 @@ import { createHttpServer } from './http/server.ts';
 import { opsRoutes } from './http/ops.ts';
 import { auditRoutes, auditStatus, sealAll, type SigningKey } from './modules/audit/index.ts';
 import { CalendarService, calendarRoutes } from './modules/calendar/index.ts';
-import { catalogDcatRoutes, catalogDutyRoutes, catalogRoutes, catalogSubscriptionRoutes } from './modules/catalog/index.ts';
+import { catalogDcatRoutes, catalogDutyRoutes, catalogRoutes, catalogSubscriptionRoutes, catalogTreeRoutes } from './modules/catalog/index.ts';
 import { identityHttp, identityRoutes, type IdentityDeps } from './modules/identity/index.ts';
 import { notificationRoutes } from './modules/notifications/index.ts';
 import { sharingRoutes } from './modules/sharing/index.ts';
@@ -55,6 +55,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   await http.register(calendarRoutes, { calendar });
   await http.register(catalogRoutes, { db });
   await http.register(catalogSubscriptionRoutes, { db });
+  await http.register(catalogTreeRoutes, { db });
   await http.register(catalogDutyRoutes, { db, calendar });
   await http.register(catalogDcatRoutes, { db, baseUrl: config.publicBaseUrl });
   await http.register(sharingRoutes, { db, calendar, disputeAnswerWorkingDays: config.sharing.disputeAnswerWorkingDays });

@@ -2,6 +2,7 @@
 export { catalogRoutes } from './catalog.routes.ts';
 export { catalogDcatRoutes } from './dcat/dcat.routes.ts';
 export { catalogDutyRoutes, catalogSubscriptionRoutes } from './catalog.duties.routes.ts';
+export { catalogTreeRoutes } from './catalog.tree.routes.ts';
 export { UPDATE_DUTY_WORKING_DAYS, type UpdateDutyDto } from './catalog.duties.ts';
 export { getResource, listResources, type ResourceDto } from './catalog.service.ts';
 export type { EntryContent, EntryField, ShareType, OpenType } from './domain/entry.ts';
