@@ -10,6 +10,7 @@ import { openDatabase, type Database } from './db/database.ts';
 import { migrate } from './db/migrator.ts';
 import { defaultKeyFile, loadOrCreateSigningKey, loadSigningKey, sealAll, verifyAuditLog } from './modules/audit/index.ts';
 import { seedDemo } from './seed/seed.ts';
+import { seedCatalogDemo } from './seed/catalog-demo.ts';
 import { every } from './kernel/jobs.ts';
 
 async function withDatabase<T>(config: Config, fn: (db: Database) => Promise<T>): Promise<T> {
@@ -28,6 +29,7 @@ async function serve(opts: { port?: string; seed: boolean }) {
   const database = await openDatabase({ url: config.databaseUrl, dataDir: config.pgliteDir });
   await migrate(database, (m) => console.log(m));
   const seed = opts.seed ? await seedDemo(database) : null;
+  if (seed) await seedCatalogDemo(database);
   const signingKey = loadOrCreateSigningKey(defaultKeyFile(config.dataDir));
   const app = await buildApp({ config, database, signingKey });
   if (config.runWorker) app.startWorker();
@@ -115,9 +117,11 @@ export function cli(): Command {
       const config = loadConfig();
       const result = await withDatabase(config, async (db) => {
         await migrate(db);
-        return seedDemo(db);
+        const demo = await seedDemo(db);
+        return { ...demo, catalog: await seedCatalogDemo(db) };
       });
       console.log(result.seeded ? 'demo data loaded' : 'demo data was already loaded; nothing changed');
+      if (result.catalog.seeded) console.log(`demo catalog: ${result.catalog.created} published entries`);
       for (const u of result.users) console.log(`  ${u.username.padEnd(12)} ${u.password}  ${u.note}`);
     });
 
