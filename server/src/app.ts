@@ -11,10 +11,10 @@ import { createHttpServer } from './http/server.ts';
 import { opsRoutes } from './http/ops.ts';
 import { auditRoutes, auditStatus, sealAll, type SigningKey } from './modules/audit/index.ts';
 import { CalendarService, calendarRoutes } from './modules/calendar/index.ts';
-import { catalogDcatRoutes, catalogDutyRoutes, catalogRoutes, catalogSubscriptionRoutes, catalogTreeRoutes } from './modules/catalog/index.ts';
+import { catalogDcatRoutes, catalogDutyRoutes, catalogRoutes, catalogSubscriptionRoutes, catalogTreeRoutes, sendUpdateDutyNotices } from './modules/catalog/index.ts';
 import { identityHttp, identityRoutes, type IdentityDeps } from './modules/identity/index.ts';
 import { notificationRoutes } from './modules/notifications/index.ts';
-import { sharingRoutes } from './modules/sharing/index.ts';
+import { sendSharingNotices, sharingRoutes } from './modules/sharing/index.ts';
 
 export interface AppOptions {
   config: Config;
@@ -31,6 +31,8 @@ export interface App {
   calendar: CalendarService;
   /** Seals everything pending now (tests, CLI, shutdown). */
   sealNow(): Promise<number>;
+  /** Pushes the reminder and overdue notices due now (the deadline job); returns how many stages went out. */
+  remindNow(): Promise<number>;
   /** Starts the in-process background worker (audit sealing). */
   startWorker(): void;
   close(): Promise<void>;
@@ -66,18 +68,31 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   await http.ready();
 
   const sealNow = () => sealAll(db, signingKey, config.audit.batchSize, () => clock.now());
+  const remindNow = () => sendDeadlineNotices(db, clock.now());
   let worker: ReturnType<typeof every> | null = null;
+  let reminders: ReturnType<typeof every> | null = null;
 
   return {
     http,
     calendar,
     sealNow,
+    remindNow,
     startWorker() {
       worker ??= every('audit.seal', config.audit.sealIntervalMs, sealNow, http.log);
+      reminders ??= every('deadline.notices', config.reminders.intervalMs, remindNow, http.log);
     },
     async close() {
       await worker?.stop();
+      await reminders?.stop();
       await http.close();
     },
   };
+}
+
+/**
+ * The deadline job: reminders of unanswered sharing requests (5th, 8th working day), overdue
+ * requests and data disputes, overdue catalog update duties — each stage sent once.
+ */
+export async function sendDeadlineNotices(db: Database['db'], now: Date): Promise<number> {
+  return (await sendSharingNotices(db, now)) + (await sendUpdateDutyNotices(db, now));
 }

@@ -18,6 +18,8 @@ export interface Config {
   };
   lockout: { maxFailures: number; minutes: number };
   audit: { sealIntervalMs: number; batchSize: number };
+  /** How often the deadline job pushes reminder and overdue notices (REMINDER_INTERVAL_MS, default 10 minutes). */
+  reminders: { intervalMs: number };
   runWorker: boolean;
   /**
    * Whose X-Forwarded-For to believe for the client IP recorded in the audit log: false (default,
@@ -73,6 +75,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     lockout: { maxFailures: int('LOCKOUT_MAX_FAILURES', 5, env), minutes: int('LOCKOUT_MINUTES', 15, env) },
     audit: { sealIntervalMs: int('AUDIT_SEAL_INTERVAL_MS', 5000, env), batchSize: int('AUDIT_BATCH_SIZE', 1000, env) },
+    reminders: { intervalMs: positive('REMINDER_INTERVAL_MS', 600_000, env) },
     runWorker: env.WORKER !== 'false',
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
     publicBaseUrl: (env.PUBLIC_BASE_URL || `http://localhost:${port}`).replace(/\/+$/, ''),

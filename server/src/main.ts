@@ -4,7 +4,7 @@
  * failures print one clear line and exit non-zero.
  */
 import { Command, CommanderError, Help } from 'commander';
-import { buildApp } from './app.ts';
+import { buildApp, sendDeadlineNotices } from './app.ts';
 import { loadConfig, type Config } from './config.ts';
 import { openDatabase, type Database } from './db/database.ts';
 import { migrate } from './db/migrator.ts';
@@ -90,9 +90,11 @@ export function cli(): Command {
       const key = loadOrCreateSigningKey(defaultKeyFile(config.dataDir));
       const log = { error: (obj: object, msg?: string) => console.error(msg ?? '', obj) };
       const seal = every('audit.seal', config.audit.sealIntervalMs, () => sealAll(database.db, key, config.audit.batchSize, () => new Date()), log);
-      console.log(`worker running on ${where(config)}; sealing audit entries every ${config.audit.sealIntervalMs} ms`);
+      const notices = every('deadline.notices', config.reminders.intervalMs, () => sendDeadlineNotices(database.db, new Date()), log);
+      console.log(`worker running on ${where(config)}; sealing audit entries every ${config.audit.sealIntervalMs} ms, deadline notices every ${config.reminders.intervalMs} ms`);
       const stop = async () => {
         await seal.stop();
+        await notices.stop();
         await database.close();
         process.exit(0);
       };

@@ -197,6 +197,14 @@ export interface NoticeTable {
   read_by: string | null;
 }
 
+/** A reminder / overdue stage whose notices were sent (migration 0013). */
+export interface SentStageTable {
+  object_type: string;
+  object_id: string;
+  stage: string;
+  sent_at: Timestamp;
+}
+
 export interface SubscriptionTable {
   resource_id: string;
   department_id: string;
@@ -293,7 +301,14 @@ export interface SharingEscalationTable {
   reasons: string;
   created_by: string;
   created_at: Timestamp;
+  status: Generated<SharingEscalationStatus>;
+  answered_at: Timestamp | null;
+  answered_by: string | null;
+  answer_reasons: string | null;
+  duty_id: string | null;
 }
+
+export type SharingEscalationStatus = 'open' | 'upheld' | 'share_ordered';
 
 export interface SharingDisputeTable {
   id: Generated<string>;
@@ -361,6 +376,7 @@ export interface DB {
   'catalog.resource': ResourceTable;
   'catalog.resource_version': ResourceVersionTable;
   'notifications.notice': NoticeTable;
+  'notifications.sent_stage': SentStageTable;
   'catalog.subscription': SubscriptionTable;
   'catalog.update_duty': UpdateDutyTable;
   'sharing.request': SharingRequestTable;

@@ -1,3 +1,4 @@
 /** The sharing module's public API: other modules import only from here. */
 export { sharingRoutes } from './sharing.routes.ts';
 export { grantFor, type Grant } from './sharing.service.ts';
+export { sendSharingNotices } from './sharing.reminders.ts';

@@ -7,6 +7,7 @@ import * as S from './sharing.schemas.ts';
 import * as svc from './sharing.service.ts';
 import * as disputes from './sharing.disputes.ts';
 import * as duties from './sharing.duties.ts';
+import * as escalations from './sharing.escalations.ts';
 
 /**
  * Sharing (共享管理): unconditional grants, conditional requests with their 10-working-day clock,
@@ -86,6 +87,16 @@ export async function sharingRoutes(
     config: { access: 'sharing.request', action: 'sharing.escalation.create' },
     schema: { tags, summary: '对不予共享提出异议 / Object to a not-shared resource, for the sharing authority', body: S.CreateEscalationBody, response: { 201: S.EscalationSchema } },
   }, async (req, reply) => reply.code(201).send(await svc.createEscalation(db, req.ctx, req.body)));
+
+  app.get('/api/sharing/escalations/:id', {
+    config: { access: 'authenticated' },
+    schema: { tags, summary: '不予共享异议 / An escalation about a not-shared resource, with its answer', params: S.IdParams, response: { 200: S.EscalationSchema } },
+  }, async (req) => escalations.getEscalation(db, req.ctx, req.params.id));
+
+  app.post('/api/sharing/escalations/:id/answer', {
+    config: { access: 'sharing.arbitrate', action: 'sharing.escalation.answer' },
+    schema: { tags, summary: '答复不予共享异议 / The sharing authority upholds not-sharing or orders sharing (records a sharing duty); once', params: S.IdParams, body: S.AnswerEscalationBody, response: { 200: S.EscalationSchema } },
+  }, async (req) => escalations.answerEscalation(db, req.ctx, req.params.id, req.body));
 
   app.get('/api/sharing/disputes', {
     config: { access: 'authenticated' },

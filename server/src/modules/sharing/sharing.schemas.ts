@@ -16,6 +16,7 @@ const Reasons = (description: string) => Type.Optional(Type.String({ maxLength: 
 export const REQUEST_STATUSES = ['pending', 'approved', 'refused', 'escalated', 'arbitration_approved', 'arbitration_refused'] as const;
 export const STAGES = ['on_time', 'reminded_5', 'reminded_8', 'overdue'] as const;
 export const GRANT_STATES = ['active', 'revoked', 'expired', 'not_yet_valid'] as const;
+export const ESCALATION_STATUSES = ['open', 'upheld', 'share_ordered'] as const;
 
 export const IdParams = Strict({ id: Uuid() });
 
@@ -46,6 +47,11 @@ export const ReasonsBody = Strict({ reasons: Reasons('理由 / reasons (required
 export const ArbitrateBody = Strict({
   decision: lit(['approve', 'refuse'] as const, '裁决：同意共享 / 维持不予共享'),
   reasons: Reasons('裁决理由 / reasons (required)'),
+});
+export const AnswerEscalationBody = Strict({
+  decision: lit(['upheld', 'share_ordered'] as const, '维持不予共享 / 责令提供部门共享（登记共享责任）'),
+  reasons: Reasons('答复理由 / reasons (required)'),
+  dueDate: Type.Optional(Day('责令共享的完成期限（share_ordered 时必填）/ due date of the sharing duty, required for share_ordered')),
 });
 export const CreateEscalationBody = Strict({ resourceId: Uuid('信息资源 / resource'), reasons: Reasons('异议理由 / reasons (required)') });
 
@@ -119,6 +125,11 @@ export const EscalationSchema = Type.Object({
   reasons: Type.String(),
   createdBy: Type.String(),
   createdAt: DateTime(),
+  status: lit(ESCALATION_STATUSES, '状态：待答复 / 维持不予共享 / 责令共享'),
+  answeredAt: nullable(DateTime()),
+  answeredBy: nullable(Type.String()),
+  answerReasons: nullable(Type.String()),
+  dutyId: nullable(Type.String({ description: '责令共享时登记的共享责任 / the sharing duty recorded when sharing was ordered' })),
 });
 
 const Role = Type.Optional(lit(['consumer', 'provider', 'authority'] as const, '视角：申请方 / 提供方 / 共享主管部门'));
@@ -136,7 +147,7 @@ export const ListGrantsQuery = Strict({
   resourceId: Type.Optional(Uuid()),
   role: Role,
 });
-export const ListEscalationsQuery = Strict({ ...PageQuery, resourceId: Type.Optional(Uuid()), role: Role });
+export const ListEscalationsQuery = Strict({ ...PageQuery, resourceId: Type.Optional(Uuid()), role: Role, status: Type.Optional(lit(ESCALATION_STATUSES, '状态 / status')) });
 
 export const RequestPage = pageOf(RequestSchema);
 export const GrantPage = pageOf(GrantSchema);

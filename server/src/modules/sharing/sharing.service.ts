@@ -180,7 +180,7 @@ async function grantDtos(db: Db, rows: GrantRow[], now: Date) {
   }));
 }
 
-async function escalationDtos(db: Db, rows: EscalationRow[]) {
+export async function escalationDtos(db: Db, rows: EscalationRow[]) {
   const depts = await names(db, rows);
   return rows.map((e) => ({
     id: e.id,
@@ -188,6 +188,11 @@ async function escalationDtos(db: Db, rows: EscalationRow[]) {
     reasons: e.reasons,
     createdBy: e.created_by,
     createdAt: e.created_at.toISOString(),
+    status: e.status,
+    answeredAt: iso(e.answered_at),
+    answeredBy: e.answered_by,
+    answerReasons: e.answer_reasons,
+    dutyId: e.duty_id,
   }));
 }
 
@@ -670,11 +675,12 @@ export async function createEscalation(db: Kysely<DB>, ctx: Ctx, input: { resour
   return (await escalationDtos(db, [row]))[0];
 }
 
-export async function listEscalations(db: Kysely<DB>, ctx: Ctx, q: { page?: number; pageSize?: number; resourceId?: string; role?: Role }) {
+export async function listEscalations(db: Kysely<DB>, ctx: Ctx, q: { page?: number; pageSize?: number; resourceId?: string; role?: Role; status?: EscalationRow['status'] }) {
   const actor = requireSharingActor(ctx);
   const { page, pageSize, offset, limit } = paging(q);
   let query = db.selectFrom('sharing.escalation').where(visibleTo<'sharing.escalation'>(db, actor, q.role));
   if (q.resourceId) query = query.where('resource_id', '=', q.resourceId);
+  if (q.status) query = query.where('status', '=', q.status);
   const [rows, count] = await Promise.all([
     query.selectAll().orderBy('created_at', 'desc').orderBy('id').offset(offset).limit(limit).execute(),
     query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
