@@ -62,7 +62,7 @@ beforeAll(async () => {
   await at('2025-09-30T10:00:00+08:00');
   const req = await consumer.post('/api/sharing/requests', application(conditional));
   expect(req.status, req.text).toBe(201);
-  expect(req.body).toMatchObject({ remindAt5: '2025-10-14', remindAt8: '2025-10-17', deadlineDate: '2025-10-21' });
+  expect(req.body).toMatchObject({ remindAt5: '2025-10-14', remindAt8: '2025-10-17', deadlineDate: '2025-10-21', workingDaysLeft: 10 });
   requestId = req.body.id;
   const answered = await consumer.post('/api/sharing/requests', { ...application(conditional), purpose: '另一用途：年报抽查' });
   answeredId = answered.body.id;
@@ -95,6 +95,9 @@ describe('the deadline job', () => {
     expect(sent.map((n) => n.department_id)).toEqual([providerDept]);
     expect(sent[0].title).toContain('第 5 个工作日');
     expect(await runAt('2025-10-14T17:00:00+08:00')).toBe(0);
+    await at('2025-10-14T17:00:00+08:00');
+    const listed = await provider.get('/api/sharing/requests?role=provider&status=pending');
+    expect(listed.body.items.map((r: { id: string; workingDaysLeft: number }) => [r.id, r.workingDaysLeft])).toEqual([[requestId, 5]]);
     expect(await notices('sharing.request.reminder', `/sharing/requests/${requestId}`)).toHaveLength(1);
     // The answered request is never reminded.
     expect(await notices('sharing.request.reminder', `/sharing/requests/${answeredId}`)).toHaveLength(0);
@@ -124,6 +127,9 @@ describe('the deadline job', () => {
     const overdue = await notices('sharing.request.overdue', `/sharing/requests/${requestId}`);
     expect(overdue.map((n) => n.department_id).sort()).toEqual([providerDept, authorityDept].sort());
     expect(await runAt('2025-10-23T09:00:00+08:00')).toBe(0);
+    await at('2025-10-23T09:00:00+08:00');
+    expect((await consumer.get(`/api/sharing/requests/${requestId}`)).body).toMatchObject({ stage: 'overdue', workingDaysLeft: -2 });
+    expect((await consumer.get(`/api/sharing/requests/${answeredId}`)).body.workingDaysLeft).toBeNull();
     const stages = (await auditSuccesses(t, 'sharing.request.notice')).map((e) => (e.summary as { after: { stage: string } }).after.stage);
     expect(stages).toEqual(['reminded_5', 'reminded_8', 'overdue']);
   });

@@ -8,6 +8,7 @@ import * as svc from './sharing.service.ts';
 import * as disputes from './sharing.disputes.ts';
 import * as duties from './sharing.duties.ts';
 import * as escalations from './sharing.escalations.ts';
+import { oneWithDaysLeft, withDaysLeft } from './sharing.days-left.ts';
 
 /**
  * Sharing (共享管理): unconditional grants, conditional requests with their 10-working-day clock,
@@ -26,37 +27,40 @@ export async function sharingRoutes(
   app.get('/api/sharing/requests', {
     config: { access: 'authenticated' },
     schema: { tags, summary: '共享申请列表 / Sharing requests (own department as consumer or provider; the authority: its scope)', querystring: S.ListRequestsQuery, response: { 200: S.RequestPage } },
-  }, async (req) => svc.listRequests(db, req.ctx, req.query));
+  }, async (req) => {
+    const page = await svc.listRequests(db, req.ctx, req.query);
+    return { ...page, items: await withDaysLeft(calendar, page.items, req.ctx.now) };
+  });
 
   app.get('/api/sharing/requests/:id', {
     config: { access: 'authenticated' },
     schema: { tags, summary: '共享申请 / A sharing request with its deadline and reminder stage', params: S.IdParams, response: request },
-  }, async (req) => svc.getRequest(db, req.ctx, req.params.id));
+  }, async (req) => oneWithDaysLeft(calendar, await svc.getRequest(db, req.ctx, req.params.id), req.ctx.now));
 
   app.post('/api/sharing/requests', {
     config: { access: 'sharing.request', action: 'sharing.request.create' },
     schema: { tags, summary: '提出共享申请（有条件共享）/ Apply for a conditional resource; answer due in 10 working days', body: S.CreateRequestBody, response: { 201: S.RequestSchema } },
-  }, async (req, reply) => reply.code(201).send(await svc.createRequest(db, calendar, req.ctx, req.body)));
+  }, async (req, reply) => reply.code(201).send(await oneWithDaysLeft(calendar, await svc.createRequest(db, calendar, req.ctx, req.body), req.ctx.now)));
 
   app.post('/api/sharing/requests/:id/approve', {
     config: { access: 'sharing.decide', action: 'sharing.request.approve' },
     schema: { tags, summary: '同意共享 / Approve (fields and period may only be narrowed); creates the grant', params: S.IdParams, body: S.ApproveBody, response: request },
-  }, async (req) => svc.approveRequest(db, req.ctx, req.params.id, req.body));
+  }, async (req) => oneWithDaysLeft(calendar, await svc.approveRequest(db, req.ctx, req.params.id, req.body), req.ctx.now));
 
   app.post('/api/sharing/requests/:id/refuse', {
     config: { access: 'sharing.decide', action: 'sharing.request.refuse' },
     schema: { tags, summary: '拒绝共享（须说明理由）/ Refuse, with reasons', params: S.IdParams, body: S.ReasonsBody, response: request },
-  }, async (req) => svc.refuseRequest(db, req.ctx, req.params.id, req.body.reasons));
+  }, async (req) => oneWithDaysLeft(calendar, await svc.refuseRequest(db, req.ctx, req.params.id, req.body.reasons), req.ctx.now));
 
   app.post('/api/sharing/requests/:id/escalate', {
     config: { access: 'sharing.request', action: 'sharing.request.escalate' },
     schema: { tags, summary: '提请共享主管部门裁决 / Take a refusal (or an overdue request) to the sharing authority', params: S.IdParams, body: S.ReasonsBody, response: request },
-  }, async (req) => svc.escalateRequest(db, req.ctx, req.params.id, req.body.reasons));
+  }, async (req) => oneWithDaysLeft(calendar, await svc.escalateRequest(db, req.ctx, req.params.id, req.body.reasons), req.ctx.now));
 
   app.post('/api/sharing/requests/:id/arbitrate', {
     config: { access: 'sharing.arbitrate', action: 'sharing.request.arbitrate' },
     schema: { tags, summary: '裁决（终局）/ The sharing authority decides; final', params: S.IdParams, body: S.ArbitrateBody, response: request },
-  }, async (req) => svc.arbitrateRequest(db, req.ctx, req.params.id, req.body));
+  }, async (req) => oneWithDaysLeft(calendar, await svc.arbitrateRequest(db, req.ctx, req.params.id, req.body), req.ctx.now));
 
   app.get('/api/sharing/grants', {
     config: { access: 'authenticated' },

@@ -86,6 +86,7 @@ export const RequestSchema = Type.Object({
   remindAt8: Type.String({ description: '第 8 个工作日提醒 / reminder on the 8th working day' }),
   stage: lit(STAGES, '时限状态 / where the request stands against its deadline (on the day answered, or today)'),
   overdue: Type.Boolean(),
+  workingDaysLeft: nullable(Type.Integer({ description: '距答复期限的剩余工作日（待答复时；期限当日为 0，超期为负）/ working days left to the deadline while pending; 0 on the deadline day, negative when overdue' })),
   answeredAt: nullable(DateTime()),
   answeredBy: nullable(Type.String()),
   answerReasons: nullable(Type.String()),
