@@ -165,6 +165,16 @@ describe('catalog tree and aggregated view', () => {
     expect(find(tree, 'v:360000')?.count).toBe(6);
   });
 
+  it('filters the list by the provider’s division, that division and below', async () => {
+    const sr = await admin.get('/api/catalog/resources?divisionCode=361100&status=published&pageSize=100');
+    expect(sr.status, sr.text).toBe(200);
+    // The entry under revision has the status of its draft.
+    expect(sr.body.total).toBe(3);
+    expect(new Set(sr.body.items.map((r: { providerDepartmentName: string }) => r.providerDepartmentName))).toEqual(new Set(['婺源县市场监督管理局', '上饶市公安局']));
+    expect((await admin.get('/api/catalog/resources?divisionCode=361130&status=published')).body.total).toBe(2);
+    expect((await admin.get('/api/catalog/resources?divisionCode=360200')).body.total).toBe(0);
+  });
+
   it('defaults to the caller’s division, refuses an unknown one, and needs a login', async () => {
     const own = await county.get('/api/catalog/aggregate');
     expect(own.body.division.code).toBe('361130');

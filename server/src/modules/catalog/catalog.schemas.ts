@@ -96,6 +96,7 @@ export const ListResourcesQuery = Strict({
   q: Type.Optional(Type.String({ maxLength: 100 })),
   status: Type.Optional(lit(['draft', 'submitted', 'returned', 'published', 'withdrawn'] as const, '状态 / status')),
   providerDepartmentId: Type.Optional(Uuid()),
+  divisionCode: Type.Optional(Type.String({ pattern: '^[0-9]{6}([0-9]{3}([0-9]{3})?)?$', description: '提供部门所在区划（含下级）/ providers in this division and below' })),
   classificationCode: Type.Optional(ClassificationCode),
   shareType: Type.Optional(ShareTypeSchema),
   openType: Type.Optional(OpenTypeSchema),

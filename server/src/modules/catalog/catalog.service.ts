@@ -74,6 +74,8 @@ export interface ListQuery {
   q?: string;
   status?: string;
   providerDepartmentId?: string;
+  /** Providers in this division and below. */
+  divisionCode?: string;
   classificationCode?: string;
   shareType?: string;
   openType?: string;
@@ -111,6 +113,16 @@ export async function listResources(db: Kysely<DB>, ctx: Ctx, q: ListQuery): Pro
   }
   if (q.status) query = query.where('r.status', '=', q.status as Row['status']);
   if (q.providerDepartmentId) query = query.where('r.provider_department_id', '=', q.providerDepartmentId);
+  if (q.divisionCode) {
+    const code = q.divisionCode;
+    query = query.where('r.provider_department_id', 'in', (eb) =>
+      eb
+        .selectFrom('identity.department as fd')
+        .innerJoin('identity.division as fv', 'fv.code', 'fd.division_code')
+        .select('fd.id')
+        .where('fv.path', 'like', eb.selectFrom('identity.division as tv').select(sql<string>`tv.path || '%'`.as('prefix')).where('tv.code', '=', code)),
+    );
+  }
   if (q.classificationCode) query = query.where('r.classification_code', 'like', `${q.classificationCode}%`);
   if (q.shareType) query = query.where('r.share_type', '=', q.shareType);
   if (q.openType) query = query.where('r.open_type', '=', q.openType);
