@@ -14,7 +14,7 @@ import { CalendarService, calendarRoutes } from './modules/calendar/index.ts';
 import { catalogDcatRoutes, catalogDutyRoutes, catalogRoutes, catalogSubscriptionRoutes, catalogTreeRoutes, sendUpdateDutyNotices } from './modules/catalog/index.ts';
 import { identityHttp, identityRoutes, type IdentityDeps } from './modules/identity/index.ts';
 import { notificationRoutes } from './modules/notifications/index.ts';
-import { sendSharingNotices, sharingRoutes } from './modules/sharing/index.ts';
+import { sendSharingNotices, sharingRoutes, sharingStatsRoutes } from './modules/sharing/index.ts';
 
 export interface AppOptions {
   config: Config;
@@ -61,6 +61,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   await http.register(catalogDutyRoutes, { db, calendar });
   await http.register(catalogDcatRoutes, { db, baseUrl: config.publicBaseUrl });
   await http.register(sharingRoutes, { db, calendar, disputeAnswerWorkingDays: config.sharing.disputeAnswerWorkingDays });
+  await http.register(sharingStatsRoutes, { db });
   await http.register(notificationRoutes, { db });
   await http.register(swaggerUi, { routePrefix: '/api/docs' });
   if (hasWeb) await http.register(fastifyStatic, { root: config.webDist, wildcard: false, index: ['index.html'] });

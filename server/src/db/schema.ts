@@ -353,6 +353,21 @@ export interface SharingDutyTable {
   close_reasons: string | null;
 }
 
+/** A failing (五类问题) recorded by the sharing authority (0011_sharing_stats.sql). */
+export interface SharingFailingTable {
+  id: Generated<string>;
+  department_id: string;
+  kind: 'not_catalogued' | 'not_provided' | 'inconsistent' | 'misuse' | 'other';
+  description: string;
+  evidence: string;
+  resource_id: string | null;
+  resource_code: string | null;
+  resource_name: string | null;
+  recorded_by: string;
+  recorded_by_department_id: string;
+  recorded_at: Timestamp;
+}
+
 export interface MigrationTable {
   name: string;
   checksum: string;
@@ -384,5 +399,6 @@ export interface DB {
   'sharing.escalation': SharingEscalationTable;
   'sharing.dispute': SharingDisputeTable;
   'sharing.duty': SharingDutyTable;
+  'sharing.failing': SharingFailingTable;
   'public.zt_migration': MigrationTable;
 }

@@ -8,3 +8,4 @@ export { sendUpdateDutyNotices } from './catalog.reminders.ts';
 export { createResource, getResource, listResources, reviewResource, submitResource, type ResourceDto } from './catalog.service.ts';
 export type { EntryContent, EntryField, ShareType, OpenType } from './domain/entry.ts';
 export { resourceShareInfo, type ResourceShareInfo } from './catalog.share-info.ts';
+export { catalogFiguresByDepartment, catalogMonths, emptyCatalogFigures, type CatalogFigures, type StatsPeriod } from './catalog.stats.ts';
