@@ -98,6 +98,15 @@ describe('the deadline job', () => {
     await at('2025-10-14T17:00:00+08:00');
     const listed = await provider.get('/api/sharing/requests?role=provider&status=pending');
     expect(listed.body.items.map((r: { id: string; workingDaysLeft: number }) => [r.id, r.workingDaysLeft])).toEqual([[requestId, 5]]);
+    // The console's filters: resource name or code, the day received.
+    const total = async (q: string) => (await provider.get(`/api/sharing/requests?role=provider&${q}`)).body.total;
+    expect(await total(`q=${encodeURIComponent('法定代表人')}`)).toBe(2);
+    expect(await total(`q=${encodeURIComponent('不存在的资源')}`)).toBe(0);
+    expect(await total(`q=${encodeURIComponent('%')}`)).toBe(0);
+    expect(await total('receivedFrom=2025-09-30&receivedTo=2025-09-30')).toBe(2);
+    expect(await total('receivedFrom=2025-10-01')).toBe(0);
+    expect(await total('receivedTo=2025-09-29')).toBe(0);
+    expect((await consumer.get(`/api/sharing/grants?role=consumer&q=${encodeURIComponent('法定代表人')}`)).body.total).toBe(1);
     expect(await notices('sharing.request.reminder', `/sharing/requests/${requestId}`)).toHaveLength(1);
     // The answered request is never reminded.
     expect(await notices('sharing.request.reminder', `/sharing/requests/${answeredId}`)).toHaveLength(0);

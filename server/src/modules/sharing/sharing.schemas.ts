@@ -133,6 +133,7 @@ export const EscalationSchema = Type.Object({
   dutyId: nullable(Type.String({ description: '责令共享时登记的共享责任 / the sharing duty recorded when sharing was ordered' })),
 });
 
+const ResourceWords = Type.Optional(Type.String({ maxLength: 100, description: '信息资源名称或代码包含 / resource name or code contains' }));
 const Role = Type.Optional(lit(['consumer', 'provider', 'authority'] as const, '视角：申请方 / 提供方 / 共享主管部门'));
 
 export const ListRequestsQuery = Strict({
@@ -141,12 +142,16 @@ export const ListRequestsQuery = Strict({
   resourceId: Type.Optional(Uuid()),
   role: Role,
   overdue: Type.Optional(Type.Boolean({ description: '仅超期未答复 / only pending requests past their deadline' })),
+  q: ResourceWords,
+  receivedFrom: Type.Optional(Day('收到日期起（含）/ received on or after this CST day')),
+  receivedTo: Type.Optional(Day('收到日期止（含）/ received on or before this CST day')),
 });
 export const ListGrantsQuery = Strict({
   ...PageQuery,
   status: Type.Optional(lit(GRANT_STATES, '状态 / state today')),
   resourceId: Type.Optional(Uuid()),
   role: Role,
+  q: ResourceWords,
 });
 export const ListEscalationsQuery = Strict({ ...PageQuery, resourceId: Type.Optional(Uuid()), role: Role, status: Type.Optional(lit(ESCALATION_STATUSES, '状态 / status')) });
 

@@ -385,7 +385,22 @@ export interface ListRequestsQuery {
   resourceId?: string;
   role?: Role;
   overdue?: boolean;
+  q?: string;
+  receivedFrom?: string;
+  receivedTo?: string;
 }
+
+/** Rows whose resource name or code contains the words (a LIKE pattern, its wildcards escaped). */
+export function resourceLike(q: string | undefined) {
+  const words = q?.trim();
+  if (!words) return null;
+  const pattern = `%${words.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  return <T extends 'sharing.request' | 'sharing.grant'>(eb: ExpressionBuilder<DB, T>) =>
+    eb.or([eb(sql.ref<string>('resource_name'), 'ilike', pattern), eb(sql.ref<string>('resource_code'), 'ilike', pattern)]);
+}
+
+/** The start of a CST day, for received-between filters. */
+const cstDayStart = (day: string) => new Date(`${day}T00:00:00+08:00`);
 
 /** A department's requests as consumer and as provider; an authority's, all in its scope. */
 export async function listRequests(db: Kysely<DB>, ctx: Ctx, q: ListRequestsQuery): Promise<Page<RequestDto>> {
@@ -396,6 +411,10 @@ export async function listRequests(db: Kysely<DB>, ctx: Ctx, q: ListRequestsQuer
   if (q.resourceId) query = query.where('resource_id', '=', q.resourceId);
   if (q.overdue === true) query = query.where('status', '=', 'pending').where('deadline', '<', ctx.now);
   if (q.overdue === false) query = query.where((eb) => eb.or([eb('status', '!=', 'pending'), eb('deadline', '>=', ctx.now)]));
+  const like = resourceLike(q.q);
+  if (like) query = query.where(like);
+  if (q.receivedFrom) query = query.where('received_at', '>=', cstDayStart(q.receivedFrom));
+  if (q.receivedTo) query = query.where('received_at', '<', new Date(cstDayStart(q.receivedTo).getTime() + 86_400_000));
   const [rows, count] = await Promise.all([
     query.selectAll().orderBy('created_at', 'desc').orderBy('id').offset(offset).limit(limit).execute(),
     query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
@@ -571,6 +590,7 @@ export interface ListGrantsQuery {
   status?: ReturnType<typeof grantState>;
   resourceId?: string;
   role?: Role;
+  q?: string;
 }
 
 export async function listGrants(db: Kysely<DB>, ctx: Ctx, q: ListGrantsQuery) {
@@ -579,6 +599,8 @@ export async function listGrants(db: Kysely<DB>, ctx: Ctx, q: ListGrantsQuery) {
   const today = cstDate(ctx.now);
   let query = db.selectFrom('sharing.grant').where(visibleTo<'sharing.grant'>(db, actor, q.role));
   if (q.resourceId) query = query.where('resource_id', '=', q.resourceId);
+  const like = resourceLike(q.q);
+  if (like) query = query.where(like);
   if (q.status === 'revoked') query = query.where('status', '=', 'revoked');
   if (q.status === 'expired') query = query.where('status', '=', 'active').where('valid_to', '<', today);
   if (q.status === 'not_yet_valid') query = query.where('status', '=', 'active').where('valid_from', '>', today);
