@@ -8,6 +8,7 @@ import { RoleTags } from '../components/RoleGrantsInput';
 import { useRequest } from '../hooks/useRequest';
 import { useI18n } from '../i18n';
 import { NAV } from '../nav';
+import { TodoCard } from '../features/stats/TodoCard';
 
 function TodayTag() {
   const { t } = useI18n();
@@ -64,6 +65,7 @@ export default function HomePage() {
         </Typography.Text>
         <TodayTag />
       </Card>
+      <TodoCard />
       <Row gutter={[16, 16]}>
         <Col xs={24} lg={12}>
           <Card title={t('home.profile')} style={{ height: '100%' }}>
