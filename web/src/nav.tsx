@@ -23,6 +23,8 @@ export interface NavItem {
   icon: ReactNode;
   /** Shown only to users holding this permission (at any scope). */
   permission?: string;
+  /** Shown only to users holding at least one of these permissions. */
+  anyOf?: string[];
   group?: NavGroup;
   testId: string;
 }

@@ -6,6 +6,7 @@ import { useAuth, useMe } from '../auth/AuthContext';
 import { useI18n, type Lang } from '../i18n';
 import { GROUP_LABEL, NAV, navFor, type NavGroup } from '../nav';
 import { Logo } from './Logo';
+import { NotificationBell } from '../features/sharing/NotificationBell';
 
 const { Header, Sider, Content, Footer } = Layout;
 
@@ -21,7 +22,7 @@ export function AppLayout() {
   const current = navFor(location.pathname);
 
   const items = useMemo<MenuItem[]>(() => {
-    const visible = NAV.filter((n) => !n.permission || can(n.permission));
+    const visible = NAV.filter((n) => (!n.permission || can(n.permission)) && (!n.anyOf || n.anyOf.some(can)));
     const out: MenuItem[] = [];
     const groups = new Map<NavGroup, MenuItem[]>();
     for (const n of visible) {
@@ -114,6 +115,7 @@ export function AppLayout() {
               ]}
               data-testid="lang-switch"
             />
+            <NotificationBell />
             <Link to="/profile" className="zt-user" data-testid="header-user">
               <Avatar size="small" style={{ background: '#1e50a2' }}>
                 {me.displayName.slice(0, 1)}
