@@ -101,3 +101,28 @@ describe('an escalation', () => {
     expect((await reviewer.get('/api/sharing/escalations?status=share_ordered')).body.items.map((e: { id: string }) => e.id)).toEqual([orderedId]);
   });
 });
+
+describe('request notices', () => {
+  it('tell the provider of a new request, the consumer of the answer, the authority of an escalation, both of the decision', async () => {
+    const resourceId = await publish(provider, reviewer, { name: '企业年报信息', share: { type: 'conditional', conditions: '仅限审批', legalBasis: '《企业信息公示暂行条例》', modes: ['query'] } });
+    const application = { resourceId, purpose: '年报核查', dutyBasis: '《企业信息公示暂行条例》第八条', scopeOfUse: '审批窗口', validFrom: '2025-11-03', validTo: '2026-11-02' };
+    const kinds = async (dept: string) => (await t.database.db.selectFrom('notifications.notice').select('kind').where('department_id', '=', dept).where('link', 'like', '/sharing/requests/%').execute()).map((n) => n.kind).sort();
+    const authorityDept = await departmentId(t, '南昌市大数据发展管理局');
+    const a = await consumer.post('/api/sharing/requests', application);
+    expect(a.status, a.text).toBe(201);
+    expect(await kinds(providerDept)).toEqual(['sharing.request.received']);
+    expect((await provider.post(`/api/sharing/requests/${a.body.id}/approve`, {})).status).toBe(200);
+    expect(await kinds(consumerDept)).toEqual(['sharing.request.approved']);
+    const b = await consumer.post('/api/sharing/requests', { ...application, purpose: '另一用途' });
+    expect((await provider.post(`/api/sharing/requests/${b.body.id}/refuse`, { reasons: '用途不明确' })).status).toBe(200);
+    expect((await consumer.post(`/api/sharing/requests/${b.body.id}/escalate`, { reasons: '用途明确，请裁决' })).status).toBe(200);
+    expect(await kinds(authorityDept)).toEqual(['sharing.request.escalated']);
+    expect((await reviewer.post(`/api/sharing/requests/${b.body.id}/arbitrate`, { decision: 'approve', reasons: '用途合法' })).status).toBe(200);
+    expect(await kinds(consumerDept)).toEqual(['sharing.request.approved', 'sharing.request.arbitrated', 'sharing.request.refused']);
+    expect(await kinds(providerDept)).toEqual(['sharing.request.arbitrated', 'sharing.request.escalated', 'sharing.request.received', 'sharing.request.received']);
+    const grant = (await consumer.get(`/api/sharing/requests/${b.body.id}`)).body.grantId as string;
+    expect((await provider.post(`/api/sharing/grants/${grant}/revoke`, { reasons: '停止共享' })).status).toBe(200);
+    const revoked = await t.database.db.selectFrom('notifications.notice').selectAll().where('department_id', '=', consumerDept).where('kind', '=', 'sharing.grant.revoked').execute();
+    expect(revoked.map((n) => n.body)).toEqual(['理由：停止共享']);
+  });
+});

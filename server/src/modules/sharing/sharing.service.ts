@@ -6,6 +6,7 @@ import { paging, type Page } from '../../kernel/pagination.ts';
 import { record } from '../audit/index.ts';
 import type { CalendarService } from '../calendar/index.ts';
 import { resourceShareInfo, type ResourceShareInfo } from '../catalog/index.ts';
+import { notify } from '../notifications/index.ts';
 import { allows, departmentIdsInScope, departmentsById, departmentTarget, requireActor, scopeFor, type Actor, type Permission } from '../identity/index.ts';
 import {
   ANSWER_WORKING_DAYS,
@@ -20,6 +21,7 @@ import {
   stageOf,
 } from './domain/rules.ts';
 import * as repo from './sharing.repository.ts';
+import { requestNotices } from './sharing.request-notices.ts';
 import type { EscalationRow, GrantRow, RequestRow } from './sharing.repository.ts';
 
 export type Ctx = RequestContext<Actor>;
@@ -359,6 +361,7 @@ export async function createRequest(db: Kysely<DB>, calendar: CalendarService, c
       })
       .returningAll()
       .executeTakeFirstOrThrow();
+    await requestNotices(trx, 'sharing.request.create', row, null, ctx.now);
     await record(trx, ctx, {
       action: 'sharing.request.create',
       target: { type: 'sharing_request', id: row.id, label: auditResource(row) },
@@ -447,6 +450,7 @@ async function step(
       });
     }
     const after = await change(trx, row);
+    await requestNotices(trx, opts.action, row, typeof after.reasons === 'string' ? after.reasons : null, ctx.now);
     await record(trx, ctx, {
       action: opts.action,
       target: { type: 'sharing_request', id, label: auditResource(row) },
@@ -625,6 +629,11 @@ export async function revokeGrant(db: Kysely<DB>, ctx: Ctx, id: string, reasons:
     if (!rel.provider && !rel.arbitrator) throw new AppError(rel.sees ? 'FORBIDDEN' : 'OUT_OF_SCOPE', { messageZh: '只有提供部门或共享主管部门可以撤销授权' });
     if (row.status !== 'active') throw new AppError('CONFLICT', { message: 'The grant is already revoked', messageZh: '该授权已撤销', extra: { status: row.status } });
     await trx.updateTable('sharing.grant').set({ status: 'revoked', revoked_at: ctx.now, revoked_by: actor.name, revoke_reasons: reasons!.trim() }).where('id', '=', id).execute();
+    await notify(
+      trx,
+      { departmentId: row.consumer_department_id, kind: 'sharing.grant.revoked', title: `共享授权已撤销：${row.resource_name}`, body: `理由：${reasons!.trim()}`, link: '/sharing/grants', resourceId: row.resource_id },
+      ctx.now,
+    );
     await record(trx, ctx, {
       action: 'sharing.grant.revoke',
       target: { type: 'sharing_grant', id, label: auditResource(row) },
