@@ -1,8 +1,9 @@
 /**
  * Benchmark (issue #3): Chinese catalog search at 100,000 entries — search latency through the HTTP
  * API (`GET /api/catalog/resources?q=…&pageSize=20`, logged in as the data officer `nc_officer`)
- * against the same search as raw SQL on the same database (the page and count queries that
- * listResources issues, with the same user's visibility, through the same Kysely/pg pool).
+ * against the same search without HTTP on the same database (the queries that listResources
+ * issues — capped count, then the page — with the same user's visibility, through the same
+ * Kysely/pg pool).
  *
  *   npm run bench:catalog
  *   BENCH_RESOURCES=20000 BENCH_REQUESTS=1000 BENCH_DATABASES=pglite,postgres npm run bench:catalog
@@ -22,7 +23,7 @@ import type { DB, ResourceStatus } from '../server/src/db/schema.ts';
 import { migrate } from '../server/src/db/migrator.ts';
 import { loadOrCreateSigningKey } from '../server/src/modules/audit/index.ts';
 import { contentJson, summaryColumns } from '../server/src/modules/catalog/catalog.repository.ts';
-import { tokenize } from '../server/src/modules/catalog/catalog.search.ts';
+import { pageOfMatches, whereMatches } from '../server/src/modules/catalog/catalog.search.ts';
 import type { EntryContent } from '../server/src/modules/catalog/domain/entry.ts';
 import { DEMO_PASSWORD } from '../server/src/seed/jiangxi.ts';
 import { seedDemo } from '../server/src/seed/seed.ts';
@@ -205,25 +206,19 @@ const KEYWORDS = [
 ];
 
 /**
- * The peer: the page and count that listResources issues for a data officer with department scope
- * and the query tokens, through the same Kysely instance and pool, no HTTP, no DTOs.
+ * The peer: the same queries listResources issues for a data officer with department scope — its
+ * keyword condition and its paging (the capped count, then the page: catalog.search.ts) — through
+ * the same Kysely instance and pool, no HTTP, no session, no DTOs.
  */
 function sqlSearch(db: Kysely<DB>, departmentId: string, text: string) {
-  const tokens = tokenize(text);
-  const query = db
-    .selectFrom('catalog.resource as r')
-    .where((eb) =>
-      eb.or([
-        eb.and([eb('r.published_version', 'is not', null), eb('r.status', '!=', 'withdrawn')]),
-        eb('r.provider_department_id', 'in', db.selectFrom('identity.department as sd').innerJoin('identity.division as sv', 'sv.code', 'sd.division_code').select('sd.id').where('sd.id', '=', departmentId)),
-      ]),
-    )
-    .where((eb) => eb.or([...(tokens.length ? [sql<boolean>`${sql.ref('r.search_tokens')} @> ${sql.val(tokens)}::text[]`] : []), eb('r.code', '=', text.trim())]));
-  return () =>
-    Promise.all([
-      query.selectAll('r').orderBy(sql`r.code COLLATE "C"`).offset(0).limit(20).execute(),
-      query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
-    ]);
+  const visible = db.selectFrom('catalog.resource as r').where((eb) =>
+    eb.or([
+      eb.and([eb('r.published_version', 'is not', null), eb('r.status', '!=', 'withdrawn')]),
+      eb('r.provider_department_id', 'in', db.selectFrom('identity.department as sd').innerJoin('identity.division as sv', 'sv.code', 'sd.division_code').select('sd.id').where('sd.id', '=', departmentId)),
+    ]),
+  );
+  const query = whereMatches(visible, text);
+  return () => pageOfMatches(query, 0, 20);
 }
 
 const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
@@ -267,13 +262,13 @@ async function run(kind: 'pglite' | 'postgres') {
       const someCode = await database.db.selectFrom('catalog.resource').select('code').where('classification_code', '=', '210').orderBy('code').offset(Math.floor(RESOURCES / 200)).limit(1).executeTakeFirstOrThrow();
       const keywords = [...KEYWORDS, someCode.code];
       const peers = new Map(keywords.map((k) => [k, sqlSearch(database.db, me.department_id, k)]));
-      const totals = new Map<string, number>();
+      const totals = new Map<string, string>();
 
       const api = async (k: string) => {
         const res = await fetch(`${base}/api/catalog/resources?q=${encodeURIComponent(k)}&pageSize=20`, { headers: { cookie } });
-        const body = (await res.json()) as { total: number };
+        const body = (await res.json()) as { total: number; totalIsEstimate: boolean };
         if (res.status !== 200) throw new Error(`search ${k}: ${res.status} ${JSON.stringify(body)}`);
-        totals.set(k, body.total);
+        totals.set(k, `${body.total}${body.totalIsEstimate ? '+' : ''}`);
       };
       const raw = async (k: string) => {
         await peers.get(k)!();
@@ -305,7 +300,7 @@ async function run(kind: 'pglite' | 'postgres') {
         seedSeconds,
         api: stats(times.api),
         sql: stats(times.sql),
-        perKeyword: keywords.map((k) => ({ k, total: totals.get(k) ?? 0, api: stats(byKeyword.get(k)!.api), sql: stats(byKeyword.get(k)!.sql) })),
+        perKeyword: keywords.map((k) => ({ k, total: totals.get(k) ?? '', api: stats(byKeyword.get(k)!.api), sql: stats(byKeyword.get(k)!.sql) })),
       };
     } finally {
       await app.close();
@@ -324,7 +319,7 @@ for (const kind of targets) {
   const r = await run(kind);
   console.log(`\n${kind}: seeded in ${r.seedSeconds.toFixed(0)} s`);
   console.log(`  ${'keyword'.padEnd(22)} ${'hits'.padStart(6)}   API p50 / p95          SQL p50 / p95`);
-  for (const x of r.perKeyword) console.log(`  ${x.k.padEnd(22 - [...x.k].filter((ch) => ch > '\u2e80').length)} ${String(x.total).padStart(6)}   ${f(x.api.p50)} / ${f(x.api.p95)}   ${f(x.sql.p50)} / ${f(x.sql.p95)}`);
+  for (const x of r.perKeyword) console.log(`  ${x.k.padEnd(22 - [...x.k].filter((ch) => ch > '\u2e80').length)} ${x.total.padStart(6)}   ${f(x.api.p50)} / ${f(x.api.p95)}   ${f(x.sql.p50)} / ${f(x.sql.p95)}`);
   const ratio = r.api.p95 / r.sql.p95;
   console.log(
     `${kind.padEnd(8)}  API p50 ${f(r.api.p50)}  p95 ${f(r.api.p95)}   raw SQL p50 ${f(r.sql.p50)}  p95 ${f(r.sql.p95)}   ratio API/SQL p50 ${(r.api.p50 / r.sql.p50).toFixed(2)}  p95 ${ratio.toFixed(2)}` +

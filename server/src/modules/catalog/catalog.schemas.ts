@@ -90,7 +90,14 @@ export const VersionSchema = Type.Object({
   reviewNote: nullable(Type.String()),
 });
 export const ResourceDetailSchema = Type.Intersect([ResourceSchema, Type.Object({ version: VersionSchema })]);
-export const ResourcePage = pageOf(ResourceSchema);
+export const ResourcePage = Type.Object({
+  ...pageOf(ResourceSchema).properties,
+  total: Type.Integer({ description: '条数；totalIsEstimate 为 true 时表示“多于此数”（如 1000+）/ number of entries; "more than this" when totalIsEstimate is true' }),
+  totalIsEstimate: Type.Boolean({
+    description:
+      '只精确计数到 1000 条（或所请求页之后两页）；更多时 total 为计到的条数 / counted exactly up to 1,000 (or two pages past the requested one); true: more match than total (docs/catalog.md)',
+  }),
+});
 export const ListResourcesQuery = Strict({
   ...PageQuery,
   q: Type.Optional(Type.String({ maxLength: 100 })),

@@ -1,5 +1,7 @@
 import { Jieba } from '@node-rs/jieba';
 import { dict } from '@node-rs/jieba/dict.js';
+import { sql, type Kysely, type Selectable } from 'kysely';
+import type { DB } from '../../db/schema.ts';
 import type { EntryContent } from './domain/entry.ts';
 
 /**
@@ -28,4 +30,85 @@ export function tokenize(text: string): string[] {
 export function entryTokens(c: EntryContent): string[] {
   const parts = [c.name, c.summary, c.providerUnit ?? '', ...c.fields.flatMap((f) => [f.name, f.englishName, f.description ?? ''])];
   return tokenize(parts.join('\n'));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Paging search results (docs/adr/0010): a capped count and a page in code order that never sorts
+// every match of a frequent word.
+
+/** The entries a list or search runs over (`catalog.resource as r`), with the caller's visibility and filters. */
+const resources = (db: Kysely<DB>) => db.selectFrom('catalog.resource as r');
+export type ResourceQuery = ReturnType<typeof resources>;
+type ResourceRow = Selectable<DB['catalog.resource']>;
+
+/** Matches are counted exactly up to this many (at least two pages past the one asked for); beyond, the total is "1,000+". */
+export const SEARCH_COUNT_CAP = 1000;
+
+const CODE = /^[0-9]{9}\/[0-9]{6}$/;
+/** The characters of a resource code (checked by the database, migration 0014), in byte order. */
+const CODE_CHARS = '/0123456789';
+
+/**
+ * Entries matching a keyword query: every token of the query among the entry's tokens (GIN index),
+ * or, for a query shaped like a resource code, that exact code.
+ */
+export function whereMatches(query: ResourceQuery, text: string): ResourceQuery {
+  const tokens = tokenize(text);
+  const code = text.trim();
+  return query.where((eb) => {
+    const any = [
+      ...(tokens.length ? [sql<boolean>`${sql.ref('r.search_tokens')} @> ${sql.val(tokens)}::text[]`] : []),
+      // Only a code-shaped query can equal a code; leaving the OR out otherwise lets pageOfMatches
+      // combine the tokens with the code range inside the one GIN index.
+      ...(CODE.test(code) ? [eb('r.code', '=', code)] : []),
+    ];
+    return any.length ? eb.or(any) : sql<boolean>`false`;
+  });
+}
+
+/**
+ * The prefixes that select, in `code_prefixes`, exactly the codes up to `code` (byte order): the
+ * code itself and, at every position, the code's beginning followed by a smaller character.
+ */
+export function codesUpTo(code: string): string[] {
+  const prefixes = [code];
+  for (let i = 0; i < code.length; i++) for (const c of CODE_CHARS) if (c < code[i]) prefixes.push(code.slice(0, i) + c);
+  return prefixes;
+}
+
+const byCode = (a: { code: string }, b: { code: string }) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0);
+
+export interface MatchPage {
+  rows: ResourceRow[];
+  /** Exact when `totalIsEstimate` is false; otherwise more entries than this match. */
+  total: number;
+  totalIsEstimate: boolean;
+}
+
+/**
+ * One page of `query`'s entries in code order, and their number. First the id and code of up to
+ * cap + 1 matches, in whatever order the database finds them (a capped count):
+ * - at most cap: that is every match; the page is a slice of them, read by id;
+ * - more: the total is reported as "cap+", and the (offset + limit)-th smallest code among those
+ *   found is an upper bound of the page (they all match, so the page's entries cannot come later).
+ *   The page is then sought among the matches up to that code, which the GIN index narrows to by
+ *   itself (tokens and code prefixes together) instead of the database sorting every match.
+ */
+export async function pageOfMatches(query: ResourceQuery, offset: number, limit: number): Promise<MatchPage> {
+  const cap = Math.max(SEARCH_COUNT_CAP, offset + 2 * limit);
+  const found = (await query.select(['r.id', 'r.code']).limit(cap + 1).execute()).sort(byCode);
+  if (found.length <= cap) {
+    const ids = found.slice(offset, offset + limit).map((r) => r.id);
+    const rows = ids.length ? await query.selectAll('r').where('r.id', 'in', ids).orderBy(sql`r.code COLLATE "C"`).execute() : [];
+    return { rows, total: found.length, totalIsEstimate: false };
+  }
+  const bound = found[offset + limit - 1].code;
+  const rows = await query
+    .selectAll('r')
+    .where(sql<boolean>`${sql.ref('r.code_prefixes')} && ${sql.val(codesUpTo(bound))}::text[]`)
+    .orderBy(sql`r.code COLLATE "C"`)
+    .offset(offset)
+    .limit(limit)
+    .execute();
+  return { rows, total: cap, totalIsEstimate: true };
 }

@@ -7,7 +7,7 @@ import { record } from '../audit/index.ts';
 import { allows, departmentIdsInScope, departmentsById, departmentTarget, requireActor, requireScope, scopeFor, type Actor } from '../identity/index.ts';
 import { diffContent, submissionErrors, type EntryContent } from './domain/entry.ts';
 import * as repo from './catalog.repository.ts';
-import { tokenize } from './catalog.search.ts';
+import { pageOfMatches, whereMatches } from './catalog.search.ts';
 import { notifySubscribers } from './catalog.subscriptions.ts';
 
 type Ctx = RequestContext<Actor>;
@@ -86,7 +86,7 @@ export interface ListQuery {
  * Published entries for everyone with catalog.read; the rest (drafts, submissions, withdrawn) only
  * for the departments whose entries the actor manages or reviews.
  */
-export async function listResources(db: Kysely<DB>, ctx: Ctx, q: ListQuery): Promise<Page<ResourceDto>> {
+export async function listResources(db: Kysely<DB>, ctx: Ctx, q: ListQuery): Promise<Page<ResourceDto> & { totalIsEstimate: boolean }> {
   const actor = requireActor(ctx.actor);
   requireScope(actor, 'catalog.read');
   const { page, pageSize, offset, limit } = paging(q);
@@ -100,17 +100,8 @@ export async function listResources(db: Kysely<DB>, ctx: Ctx, q: ListQuery): Pro
       ...inside.map((sub) => eb('r.provider_department_id', 'in', sub)),
     ]),
   );
-  if (q.q) {
-    // Every token of the query must be among the entry's tokens (GIN index); a resource code matches as is.
-    const tokens = tokenize(q.q);
-    const text = q.q.trim();
-    query = query.where((eb) =>
-      eb.or([
-        ...(tokens.length ? [sql<boolean>`${sql.ref('r.search_tokens')} @> ${sql.val(tokens)}::text[]`] : []),
-        eb('r.code', '=', text),
-      ]),
-    );
-  }
+  // Every token of the query must be among the entry's tokens (GIN index); a resource code matches as is.
+  if (q.q) query = whereMatches(query, q.q);
   if (q.status) query = query.where('r.status', '=', q.status as Row['status']);
   if (q.providerDepartmentId) query = query.where('r.provider_department_id', '=', q.providerDepartmentId);
   if (q.divisionCode) {
@@ -127,13 +118,9 @@ export async function listResources(db: Kysely<DB>, ctx: Ctx, q: ListQuery): Pro
   if (q.shareType) query = query.where('r.share_type', '=', q.shareType);
   if (q.openType) query = query.where('r.open_type', '=', q.openType);
   if (q.updateCycle) query = query.where('r.update_cycle', '=', q.updateCycle);
-  const [rows, count] = await Promise.all([
-    // Sorting by an expression the code index cannot serve makes PostgreSQL take the matches from
-    // the search index and sort them, instead of walking the whole code index in order (bench/README).
-    query.selectAll('r').orderBy(sql`r.code COLLATE "C"`).offset(offset).limit(limit).execute(),
-    query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
-  ]);
-  return { items: await toDtos(db, rows), total: Number(count.n), page, pageSize };
+  // In code order; the total is exact up to SEARCH_COUNT_CAP, beyond it "1,000+" (docs/adr/0010).
+  const { rows, total, totalIsEstimate } = await pageOfMatches(query, offset, limit);
+  return { items: await toDtos(db, rows), total, totalIsEstimate, page, pageSize };
 }
 
 const allowsAny = (actor: Actor, p: 'catalog.manage' | 'catalog.review') => scopeFor(actor, p) !== null;
