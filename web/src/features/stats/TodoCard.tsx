@@ -72,7 +72,9 @@ function Section({ def }: { def: SectionDef }) {
           )}
         </>
       ) : data ? (
-        <Typography.Text type="secondary">{t('stats.todo.none')}</Typography.Text>
+        <Typography.Text type="secondary" style={{ display: 'block' }}>
+          {t('stats.todo.none')}
+        </Typography.Text>
       ) : null}
     </div>
   );
@@ -98,7 +100,7 @@ export function TodoCard() {
   const requests = (q: Record<string, string | boolean>) => () =>
     statsApi.requests({ ...q, ...page }).then((p) => ({
       ...p,
-      items: p.items.map((r) => ({ id: r.id, title: r.resourceName, detail: `${t('stats.todo.from', { name: r.consumerDepartmentName })} · ${t('stats.todo.provider', { name: r.providerDepartmentName })}`, dueDate: r.deadlineDate, overdue: r.overdue, link: `/sharing/requests/${r.id}` })),
+      items: p.items.map((r) => ({ id: r.id, title: r.resourceName, detail: `${t('stats.todo.from', { name: r.consumerDepartmentName })} · ${t('stats.todo.provider', { name: r.providerDepartmentName })}`, dueDate: r.deadlineDate, overdue: r.overdue, remaining: r.workingDaysLeft, link: `/sharing/requests/${r.id}` })),
     }));
   const disputes = (q: Record<string, string | boolean>) => () =>
     statsApi.disputes({ ...q, ...page }).then((p) => ({

@@ -110,6 +110,8 @@ export interface RequestTodo {
   consumerDepartmentName: string;
   deadlineDate: string;
   overdue: boolean;
+  /** Working days left to the deadline (absent from older servers). */
+  workingDaysLeft?: number | null;
 }
 export interface DisputeTodo {
   id: string;
