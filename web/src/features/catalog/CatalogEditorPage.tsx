@@ -40,7 +40,7 @@ const EMPTY: FormValues = {
   name: '',
   summary: '',
   format: { kind: 'database' },
-  fields: [newField(0)],
+  fields: [],
   share: { type: 'unconditional', modes: ['interface', 'exchange'] },
   open: { type: 'closed' },
   updateCycle: 'daily',
