@@ -52,8 +52,6 @@ export default function CatalogDutiesPage() {
     { title: t('catalog.duties.department'), dataIndex: 'departmentName', width: 200 },
     { title: t('catalog.duties.reason'), dataIndex: 'reason', width: 120, render: (v: string) => t(`catalog.duties.reason.${v}` as 'catalog.duties.reason.law') },
     { title: t('catalog.duties.basis'), dataIndex: 'basis', width: 260, render: (v: string) => <Typography.Paragraph ellipsis={{ rows: 2, tooltip: v }} style={{ margin: 0 }}>{v}</Typography.Paragraph> },
-    { title: t('catalog.duties.recordedBy'), key: 'recordedBy', width: 200, render: (_v, d) => `${d.recordedBy}（${d.recordedByDepartmentName}）` },
-    { title: t('catalog.duties.recordedAt'), dataIndex: 'recordedAt', width: 170, render: (v: string) => fmtTime(v) },
     { title: t('catalog.duties.dueDate'), dataIndex: 'dueDate', width: 110 },
     { title: t('catalog.duties.remaining'), key: 'remaining', width: 170, render: (_v, d) => remaining(d) },
     {
@@ -66,6 +64,8 @@ export default function CatalogDutiesPage() {
         </Tooltip>
       ),
     },
+    { title: t('catalog.duties.recordedBy'), key: 'recordedBy', width: 200, render: (_v, d) => `${d.recordedBy}（${d.recordedByDepartmentName}）` },
+    { title: t('catalog.duties.recordedAt'), dataIndex: 'recordedAt', width: 170, render: (v: string) => fmtTime(v) },
     {
       title: t('common.actions'),
       key: 'actions',

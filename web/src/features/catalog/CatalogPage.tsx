@@ -3,6 +3,7 @@ import { useMemo, useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import { DepartmentSelect } from '../../components/DepartmentSelect';
 import { DivisionTreeSelect } from '../../components/DivisionTreeSelect';
+import { ErrorAlert } from '../../components/ErrorAlert';
 import { FilterCard } from '../../components/FilterCard';
 import { PageTitle } from '../../components/PageTitle';
 import { usePaging } from '../../hooks/usePaging';
@@ -111,7 +112,9 @@ export default function CatalogPage() {
           <Typography.Paragraph type="secondary" style={{ margin: '8px 0', fontSize: 12 }}>
             {t('catalog.browse.treeHint')}
           </Typography.Paragraph>
-          {tree.loading && !tree.data ? (
+          {tree.error ? (
+            <ErrorAlert error={tree.error} onRetry={tree.reload} />
+          ) : tree.data?.by !== treeBy ? (
             <Spin />
           ) : treeData.length === 0 ? (
             <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('catalog.browse.treeEmpty')} />
@@ -119,8 +122,7 @@ export default function CatalogPage() {
             <Tree
               key={treeBy}
               treeData={treeData}
-              defaultExpandAll={treeBy === 'classification'}
-              defaultExpandedKeys={treeBy === 'department' ? treeData.map((n) => n.key) : undefined}
+              defaultExpandAll
               selectedKeys={treeKey ? [treeKey] : []}
               onSelect={(_keys, info) => {
                 const k = String(info.node.key);
