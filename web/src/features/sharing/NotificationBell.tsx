@@ -1,7 +1,7 @@
 import { Badge, Button, Empty, List, Popover, Space, Typography } from 'antd';
 import { BellOutlined } from '@ant-design/icons';
 import { useEffect, useState } from 'react';
-import { useNavigate } from 'react-router-dom';
+import { useLocation, useNavigate } from 'react-router-dom';
 import { useRequest } from '../../hooks/useRequest';
 import { useProblem } from '../../components/useProblem';
 import { useI18n } from '../../i18n';
@@ -10,13 +10,15 @@ import { sharingApi, type Notice } from './api';
 
 const POLL_MS = 60_000;
 
-/** The header bell: the department's unread notices, newest first; a click marks one read and opens it. */
+/** The header bell: the department's notices, newest first, with the unread count; a click marks one read and opens it. */
 export function NotificationBell() {
   const { t } = useI18n();
   const navigate = useNavigate();
   const showProblem = useProblem();
+  const { pathname } = useLocation();
   const [open, setOpen] = useState(false);
-  const list = useRequest(() => sharingApi.notices({ pageSize: 10 }), []);
+  // Fresh on every page the user opens, and every minute while one stays open.
+  const list = useRequest(() => sharingApi.notices({ pageSize: 10 }), [pathname]);
   const { reload } = list;
 
   useEffect(() => {
