@@ -67,8 +67,9 @@ export function whereMatches(query: ResourceQuery, text: string): ResourceQuery 
 }
 
 /**
- * The prefixes that select, in `code_prefixes`, exactly the codes up to `code` (byte order): the
- * code itself and, at every position, the code's beginning followed by a smaller character.
+ * The prefixes that select, among `catalog.code_prefixes(code)` (migration 0014), exactly the codes
+ * up to `code` in byte order: the code itself and, at every position, the code's beginning followed
+ * by a smaller character.
  */
 export function codesUpTo(code: string): string[] {
   const prefixes = [code];
@@ -97,18 +98,17 @@ export interface MatchPage {
 export async function pageOfMatches(query: ResourceQuery, offset: number, limit: number): Promise<MatchPage> {
   const cap = Math.max(SEARCH_COUNT_CAP, offset + 2 * limit);
   const found = (await query.select(['r.id', 'r.code']).limit(cap + 1).execute()).sort(byCode);
-  if (found.length <= cap) {
-    const ids = found.slice(offset, offset + limit).map((r) => r.id);
-    const rows = ids.length ? await query.selectAll('r').where('r.id', 'in', ids).orderBy(sql`r.code COLLATE "C"`).execute() : [];
-    return { rows, total: found.length, totalIsEstimate: false };
-  }
-  const bound = found[offset + limit - 1].code;
-  const rows = await query
-    .selectAll('r')
-    .where(sql<boolean>`${sql.ref('r.code_prefixes')} && ${sql.val(codesUpTo(bound))}::text[]`)
-    .orderBy(sql`r.code COLLATE "C"`)
-    .offset(offset)
-    .limit(limit)
-    .execute();
-  return { rows, total: cap, totalIsEstimate: true };
+  const exact = found.length <= cap;
+  const page = exact
+    ? found.slice(offset, offset + limit)
+    : await query
+        .select(['r.id', 'r.code'])
+        .where(sql<boolean>`catalog.code_prefixes(${sql.ref('r.code')}) && ${sql.val(codesUpTo(found[offset + limit - 1].code))}::text[]`)
+        .orderBy(sql`r.code COLLATE "C"`)
+        .offset(offset)
+        .limit(limit)
+        .execute();
+  // The page's entries in full, by primary key (the sorts above carry only ids and codes).
+  const rows = page.length ? await query.selectAll('r').where('r.id', 'in', page.map((r) => r.id)).orderBy(sql`r.code COLLATE "C"`).execute() : [];
+  return { rows, total: exact ? found.length : cap, totalIsEstimate: !exact };
 }
