@@ -95,7 +95,7 @@ describe('an escalation', () => {
     expect(duty.body.description).toContain('该信息支撑跨部门审批');
     expect(await notices(consumerDept, 'sharing.escalation.share_ordered')).toHaveLength(1);
     const [toProvider] = await notices(providerDept, 'sharing.escalation.share_ordered');
-    expect(toProvider.link).toBe(`/sharing/duties?id=${res.body.dutyId}`);
+    expect(toProvider.link).toBe(`/sharing/duties/${res.body.dutyId}`);
     expect((await auditSuccesses(t, 'sharing.duty.create')).map((e) => e.target_id)).toEqual([res.body.dutyId]);
     expect((await reviewer.post(`/api/sharing/escalations/${orderedId}/answer`, { decision: 'upheld', reasons: '再答' })).status).toBe(409);
     expect((await reviewer.get('/api/sharing/escalations?status=share_ordered')).body.items.map((e: { id: string }) => e.id)).toEqual([orderedId]);

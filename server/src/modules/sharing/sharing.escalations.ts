@@ -90,13 +90,13 @@ export async function answerEscalation(db: Kysely<DB>, ctx: Ctx, id: string, inp
     await notifyMany(
       trx,
       [
-        { departmentId: row.consumer_department_id, kind: `sharing.escalation.${input.decision}`, title, body, link: `/sharing/escalations?id=${id}`, resourceId: row.resource_id },
+        { departmentId: row.consumer_department_id, kind: `sharing.escalation.${input.decision}`, title, body, link: `/sharing/escalations/${id}`, resourceId: row.resource_id },
         {
           departmentId: row.provider_department_id,
           kind: `sharing.escalation.${input.decision}`,
           title,
           body,
-          link: dutyId ? `/sharing/duties?id=${dutyId}` : `/sharing/escalations?id=${id}`,
+          link: dutyId ? `/sharing/duties/${dutyId}` : `/sharing/escalations/${id}`,
           resourceId: row.resource_id,
         },
       ],

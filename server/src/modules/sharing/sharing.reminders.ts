@@ -106,7 +106,7 @@ async function disputesOverdue(db: Kysely<DB>, now: Date): Promise<number> {
       kind: 'sharing.dispute.overdue',
       title: `数据疑义超期未答复：${d.resource_name}`,
       body: `记录 ${d.record_key} 的“${d.field_name}”疑义答复期限 ${d.due_date} 已过，尚未答复。`,
-      link: `/sharing/disputes?id=${d.id}`,
+      link: `/sharing/disputes/${d.id}`,
       resourceId: d.resource_id,
     }));
     if (await sendStage(db, now, 'sharing_dispute', d, 'overdue', notices)) sent++;

@@ -13,7 +13,7 @@ import { useRequest } from '../../hooks/useRequest';
 import { useI18n, type MessageKey } from '../../i18n';
 import { fmtMinute } from '../../utils/format';
 import { sharingApi, type Dispute, type DisputeStatus, type Role } from './api';
-import { ReasonsModal, ResourceCell, StatusTag } from './components';
+import { FocusCard, ReasonsModal, ResourceCell, StatusTag } from './components';
 import { useRoleTabs } from './RequestsPage';
 
 const STATUSES: DisputeStatus[] = ['open', 'corrected', 'rejected'];
@@ -91,6 +91,20 @@ export default function DisputesPage() {
             </CreateButton>
           )
         }
+      />
+      <FocusCard
+        load={sharingApi.dispute}
+        status={(d) => <StatusTag kind="dispute" value={d.status} />}
+        facts={(d) => [
+          [t('sharing.dispute.recordKey'), d.recordKey],
+          [t('sharing.dispute.field'), `${d.fieldName} (${d.field})`],
+          [t('sharing.dispute.issue'), d.issue],
+          [t('sharing.dispute.evidence'), d.evidence],
+          [t('sharing.dueDate'), d.dueDate],
+          [t('sharing.dispute.answer'), d.answerReasons ?? '—'],
+        ]}
+        listPath="/sharing/disputes"
+        testId="dispute-focus"
       />
       <Tabs
         activeKey={role}

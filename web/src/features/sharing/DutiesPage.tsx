@@ -16,7 +16,7 @@ import { useRequest } from '../../hooks/useRequest';
 import { useI18n, type MessageKey } from '../../i18n';
 import { fmtMinute } from '../../utils/format';
 import { sharingApi, type Duty, type DutyStatus } from './api';
-import { ReasonsModal, ResourceCell, StatusTag } from './components';
+import { FocusCard, ReasonsModal, ResourceCell, StatusTag } from './components';
 
 const STATUSES: DutyStatus[] = ['pending', 'overdue', 'fulfilled', 'closed'];
 
@@ -70,6 +70,16 @@ export default function DutiesPage() {
             </CreateButton>
           )
         }
+      />
+      <FocusCard
+        load={sharingApi.duty}
+        status={(d) => <StatusTag kind="duty" value={d.status} />}
+        facts={(d) => [
+          [t('sharing.duty.description'), d.description],
+          [t('sharing.dueDate'), d.dueDate],
+        ]}
+        listPath="/sharing/duties"
+        testId="duty-focus"
       />
       <FilterCard<{ status?: DutyStatus }>
         form={filterForm}

@@ -11,7 +11,7 @@ import { useRequest } from '../../hooks/useRequest';
 import { useI18n, type MessageKey } from '../../i18n';
 import { fmtMinute } from '../../utils/format';
 import { sharingApi, type Escalation, type EscalationStatus, type SharingRequest } from './api';
-import { ReasonsModal, ResourceCell, StatusTag } from './components';
+import { FocusCard, ReasonsModal, ResourceCell, StatusTag } from './components';
 import { ArbitrateModal } from './RequestDetailPage';
 
 const STATUSES: EscalationStatus[] = ['open', 'upheld', 'share_ordered'];
@@ -27,6 +27,17 @@ export default function EscalationsPage() {
   return (
     <div data-testid="page-sharing-escalations">
       <PageTitle title={t('sharing.escalations.title')} />
+      <FocusCard
+        load={sharingApi.escalation}
+        status={(e) => <StatusTag kind="escalation" value={e.status} />}
+        facts={(e) => [
+          [t('sharing.escalation.reasons'), e.reasons],
+          [t('sharing.escalation.answer'), e.answerReasons ?? '—'],
+          ...(e.dutyId ? ([[t('sharing.escalation.duty'), <Link key="d" to={`/sharing/duties/${e.dutyId}`}>{t('common.details')}</Link>]] as [string, React.ReactNode][]) : []),
+        ]}
+        listPath="/sharing/escalations"
+        testId="escalation-focus"
+      />
       <Tabs
         activeKey={tab}
         onChange={(k) => setParams({ tab: k })}
@@ -60,7 +71,7 @@ function NotSharedList() {
       key: 'answer',
       width: 220,
       ellipsis: true,
-      render: (_v, e) => (e.answerReasons ? <>{e.answerReasons}{e.dutyId && <> · <Link to="/sharing/duties">{t('sharing.escalation.duty')}</Link></>}</> : '—'),
+      render: (_v, e) => (e.answerReasons ? <>{e.answerReasons}{e.dutyId && <> · <Link to={`/sharing/duties/${e.dutyId}`}>{t('sharing.escalation.duty')}</Link></>}</> : '—'),
     },
     {
       title: t('common.actions'),

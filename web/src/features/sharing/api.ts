@@ -176,9 +176,11 @@ export const sharingApi = {
   answerEscalation: (id: string, body: { decision: 'upheld' | 'share_ordered'; reasons: string; dueDate?: string }) =>
     api.post<Escalation>(`/api/sharing/escalations/${id}/answer`, body),
   disputes: (q: Query) => api.get<Page<Dispute>>('/api/sharing/disputes', q),
+  dispute: (id: string) => api.get<Dispute>(`/api/sharing/disputes/${id}`),
   raiseDispute: (body: { resourceId: string; recordKey: string; field: string; issue: string; evidence: string }) => api.post<Dispute>('/api/sharing/disputes', body),
   answerDispute: (id: string, body: { outcome: 'corrected' | 'rejected'; reasons?: string }) => api.post<Dispute>(`/api/sharing/disputes/${id}/answer`, body),
   duties: (q: Query) => api.get<Page<Duty>>('/api/sharing/duties', q),
+  duty: (id: string) => api.get<Duty>(`/api/sharing/duties/${id}`),
   createDuty: (body: { providerDepartmentId: string; resourceId: string; consumerDepartmentId: string; description: string; dueDate: string }) =>
     api.post<Duty>('/api/sharing/duties', body),
   closeDuty: (id: string, reasons: string) => api.post<Duty>(`/api/sharing/duties/${id}/close`, { reasons }),

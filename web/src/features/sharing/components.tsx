@@ -1,9 +1,12 @@
-import { Form, Input, Space, Tag, Typography } from 'antd';
+import { Button, Card, Descriptions, Form, Input, Space, Tag, Typography } from 'antd';
+import { useNavigate, useParams } from 'react-router-dom';
+import { ErrorAlert } from '../../components/ErrorAlert';
+import { useRequest } from '../../hooks/useRequest';
 import type { ReactNode } from 'react';
 import { FormModal } from '../../components/FormModal';
 import { useFormSubmit } from '../../hooks/useFormSubmit';
 import { useI18n, type MessageKey } from '../../i18n';
-import type { DisputeStatus, DutyStatus, EscalationStatus, GrantState, RequestStatus, ShareType, SharingRequest } from './api';
+import type { DisputeStatus, DutyStatus, EscalationStatus, GrantState, Parties, RequestStatus, ShareType, SharingRequest } from './api';
 
 const REQUEST_COLOR: Record<RequestStatus, string> = {
   pending: 'processing',
@@ -113,5 +116,44 @@ export function ReasonsModal<V extends object = object>({ open, title, run, onCl
         </Form.Item>
       </Form>
     </FormModal>
+  );
+}
+
+/**
+ * The object a notice links to (`/sharing/<list>/{id}`), shown above its list: a card with its
+ * facts, closed with × (back to the plain list). Nothing when the list was opened without an id.
+ */
+export function FocusCard<T extends Parties>({ load, status, facts, listPath, testId }: { load: (id: string) => Promise<T>; status: (item: T) => ReactNode; facts: (item: T) => [string, ReactNode][]; listPath: string; testId: string }) {
+  const { t } = useI18n();
+  const { id } = useParams();
+  const navigate = useNavigate();
+  const item = useRequest(() => load(id!), [id], !!id);
+  if (!id) return null;
+  return (
+    <Card
+      size="small"
+      style={{ marginBottom: 16 }}
+      loading={item.loading}
+      title={item.data ? <Space>{item.data.resourceName}{status(item.data)}</Space> : null}
+      extra={
+        <Button type="text" size="small" onClick={() => navigate(listPath)} aria-label={t('common.back')}>
+          ×
+        </Button>
+      }
+      data-testid={testId}
+    >
+      {item.error && <ErrorAlert error={item.error} />}
+      {item.data && (
+        <Descriptions size="small" column={2}>
+          <Descriptions.Item label={t('sharing.consumer')}>{item.data.consumerDepartmentName}</Descriptions.Item>
+          <Descriptions.Item label={t('sharing.provider')}>{item.data.providerDepartmentName}</Descriptions.Item>
+          {facts(item.data).map(([label, value]) => (
+            <Descriptions.Item key={label} label={label} span={2}>
+              {value}
+            </Descriptions.Item>
+          ))}
+        </Descriptions>
+      )}
+    </Card>
   );
 }

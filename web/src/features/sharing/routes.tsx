@@ -23,8 +23,11 @@ export function sharingRoutes(page: PageGuard) {
       <Route path="sharing/requests/:id" element={page(undefined, <RequestDetailPage />)} />
       <Route path="sharing/grants" element={page(undefined, <GrantsPage />)} />
       <Route path="sharing/disputes" element={page(undefined, <DisputesPage />)} />
+      <Route path="sharing/disputes/:id" element={page(undefined, <DisputesPage />)} />
       <Route path="sharing/escalations" element={page(undefined, <EscalationsPage />)} />
+      <Route path="sharing/escalations/:id" element={page(undefined, <EscalationsPage />)} />
       <Route path="sharing/duties" element={page(undefined, <DutiesPage />)} />
+      <Route path="sharing/duties/:id" element={page(undefined, <DutiesPage />)} />
     </>
   );
 }
