@@ -1,17 +1,16 @@
 import { Card, Table, Typography, type TableColumnsType } from 'antd';
 import { Link } from 'react-router-dom';
-import type { Page } from '../../api/client';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import type { RequestState } from '../../hooks/useRequest';
 import type { Paging } from '../../hooks/usePaging';
 import { useI18n } from '../../i18n';
 import { fmtDate } from '../../utils/format';
 import { rowProps } from '../../utils/testid';
-import type { Resource } from './api';
+import type { Resource, ResourcePage } from './api';
 import { label, OpenTag, ShareTag, StatusTag } from './labels';
 
 interface Props {
-  list: Pick<RequestState<Page<Resource>>, 'data' | 'loading' | 'error' | 'reload'>;
+  list: Pick<RequestState<ResourcePage>, 'data' | 'loading' | 'error' | 'reload'>;
   paging: Paging;
   testId: string;
   /** Show the workflow status column (a department's own list). */
@@ -65,7 +64,8 @@ export function ResourceTable({ list, paging, testId, showStatus, rowPrefix = 'c
           pageSize: paging.pageSize,
           total: data?.total ?? 0,
           showSizeChanger: true,
-          showTotal: (total) => t('common.total', { total }),
+          // Past the search's count cap the total is a lower bound: 共 1000+ 条.
+          showTotal: (total) => t('common.total', { total: data?.totalIsEstimate ? `${total}+` : total }),
           onChange: paging.onChange,
         }}
         data-testid={testId}

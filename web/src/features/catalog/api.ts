@@ -82,6 +82,8 @@ export interface Version {
 }
 
 export type ResourceDetail = Resource & { version: Version };
+/** A page of the list; past the count cap (1,000) `total` is a lower bound and `totalIsEstimate` is true. */
+export type ResourcePage = Page<Resource> & { totalIsEstimate?: boolean };
 
 export interface Classification {
   code: string;
@@ -173,7 +175,7 @@ const r = (id: string) => `/api/catalog/resources/${id}`;
 
 export const catalogApi = {
   classifications: () => api.get<{ items: Classification[] }>('/api/catalog/classifications'),
-  list: (q: ListQuery) => api.get<Page<Resource>>('/api/catalog/resources', q),
+  list: (q: ListQuery) => api.get<ResourcePage>('/api/catalog/resources', q),
   get: (id: string) => api.get<ResourceDetail>(r(id)),
   versions: (id: string) => api.get<{ items: Version[] }>(`${r(id)}/versions`),
   diff: (id: string, from: number, to: number) => api.get<{ from: number; to: number; changes: Change[] }>(`${r(id)}/diff`, { from, to }),
