@@ -99,6 +99,16 @@ describe('catalog journey', () => {
     const page = await loginAs('ncsp_officer');
     await byTestId(page, 'nav-catalog').click();
     await byTestId(page, 'page-catalog').waitFor();
+    // The classification tree filters the list: 信用体系 holds the new entry, 健康保障 does not.
+    await byTestId(page, 'catalog-tree-node-c:201').click();
+    await byTestId(page, `catalog-row-${code}`).waitFor({ state: 'detached', timeout: 15_000 });
+    await byTestId(page, 'catalog-tree-node-c:207').click();
+    await byTestId(page, `catalog-row-${code}`).waitFor({ timeout: 15_000 });
+    await byTestId(page, 'catalog-tree-node-c:207').click();
+    // The aggregated view counts it for 南昌市.
+    await byTestId(page, 'catalog-tab-aggregate').click();
+    await byTestId(page, 'catalog-agg-total').waitFor();
+    await byTestId(page, 'catalog-tab-browse').click();
     await fill(page, 'catalog-search-input', name);
     await byTestId(page, 'catalog-search-submit').click();
     await byTestId(page, `catalog-row-${code}`).waitFor({ timeout: 15_000 });
