@@ -95,7 +95,7 @@ export function TodoCard() {
   const duties = (q: Record<string, string | boolean>) => () =>
     statsApi.updateDuties({ ...q, ...page }).then((p) => ({
       ...p,
-      items: p.items.map((d) => ({ id: d.id, title: `${d.reasonZh}：${d.basis}`, detail: d.departmentName, dueDate: d.dueDate, overdue: d.overdue, remaining: d.remainingWorkingDays, link: '/catalog/duties' })),
+      items: p.items.map((d) => ({ id: d.id, title: t('stats.todo.dutyTitle', { reason: t(`stats.todo.reason.${d.reason}`), basis: d.basis }), detail: d.departmentName, dueDate: d.dueDate, overdue: d.overdue, remaining: d.remainingWorkingDays, link: `/catalog/update-duties/${d.id}` })),
     }));
   const requests = (q: Record<string, string | boolean>) => () =>
     statsApi.requests({ ...q, ...page }).then((p) => ({
@@ -105,7 +105,7 @@ export function TodoCard() {
   const disputes = (q: Record<string, string | boolean>) => () =>
     statsApi.disputes({ ...q, ...page }).then((p) => ({
       ...p,
-      items: p.items.map((d) => ({ id: d.id, title: `${d.resourceName} · ${d.recordKey}`, detail: `${t('stats.todo.from', { name: d.consumerDepartmentName })} · ${t('stats.todo.provider', { name: d.providerDepartmentName })}`, dueDate: d.dueDate, overdue: d.overdue, link: '/sharing/disputes' })),
+      items: p.items.map((d) => ({ id: d.id, title: `${d.resourceName} · ${d.recordKey}`, detail: `${t('stats.todo.from', { name: d.consumerDepartmentName })} · ${t('stats.todo.provider', { name: d.providerDepartmentName })}`, dueDate: d.dueDate, overdue: d.overdue, link: `/sharing/disputes/${d.id}` })),
     }));
 
   if (can('catalog.manage') || can('sharing.decide')) sections.push({ key: 'update-duties', title: 'stats.todo.updateDuties', all: '/catalog/duties', load: duties({ status: 'open', departmentId: me.departmentId }) });

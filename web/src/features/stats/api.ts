@@ -97,7 +97,7 @@ export interface UpdateDutyTodo {
   id: string;
   departmentId: string;
   departmentName: string;
-  reasonZh: string;
+  reason: 'law' | 'duty';
   basis: string;
   dueDate: string;
   overdue: boolean;

@@ -101,4 +101,7 @@ export const statsEn: Record<keyof typeof statsZh, string> = {
   'stats.todo.provider': 'Provider: {name}',
   'stats.todo.more': '{total} in all — see all',
   'stats.todo.none': 'Nothing to do',
+  'stats.todo.dutyTitle': '{reason}: {basis}',
+  'stats.todo.reason.law': 'Law changed',
+  'stats.todo.reason.duty': 'Duties changed',
 };

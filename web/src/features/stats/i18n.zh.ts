@@ -107,4 +107,7 @@ export const statsZh = {
   'stats.todo.provider': '提供方：{name}',
   'stats.todo.more': '共 {total} 项，查看全部',
   'stats.todo.none': '暂无待办',
+  'stats.todo.dutyTitle': '{reason}：{basis}',
+  'stats.todo.reason.law': '法律法规变化',
+  'stats.todo.reason.duty': '部门职能变化',
 } as const;
