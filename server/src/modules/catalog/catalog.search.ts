@@ -77,6 +77,7 @@ export function codesUpTo(code: string): string[] {
   return prefixes;
 }
 
+/** Byte order, the same as `COLLATE "C"` for these ASCII codes. */
 const byCode = (a: { code: string }, b: { code: string }) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0);
 
 export interface MatchPage {
