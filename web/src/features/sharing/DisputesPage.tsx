@@ -13,8 +13,7 @@ import { useRequest } from '../../hooks/useRequest';
 import { useI18n, type MessageKey } from '../../i18n';
 import { fmtMinute } from '../../utils/format';
 import { sharingApi, type Dispute, type DisputeStatus, type Role } from './api';
-import { FocusCard, ReasonsModal, ResourceCell, StatusTag } from './components';
-import { useRoleTabs } from './RequestsPage';
+import { FocusCard, ReasonsModal, ResourceCell, StatusTag, useRoleTabs } from './components';
 
 const STATUSES: DisputeStatus[] = ['open', 'corrected', 'rejected'];
 const TAB_LABEL: Record<Role, MessageKey> = { consumer: 'sharing.tab.raised', provider: 'sharing.tab.toAnswer', authority: 'sharing.tab.all' };

@@ -9,8 +9,7 @@ import { useRequest } from '../../hooks/useRequest';
 import { useI18n, type MessageKey } from '../../i18n';
 import { fmtMinute } from '../../utils/format';
 import { sharingApi, type Grant, type GrantState, type Role } from './api';
-import { ReasonsModal, ResourceCell, StatusTag } from './components';
-import { useRoleTabs } from './RequestsPage';
+import { ReasonsModal, ResourceCell, StatusTag, useRoleTabs } from './components';
 
 const STATES: GrantState[] = ['active', 'not_yet_valid', 'expired', 'revoked'];
 const TAB_LABEL: Record<Role, MessageKey> = { consumer: 'sharing.tab.received', provider: 'sharing.tab.given', authority: 'sharing.tab.all' };

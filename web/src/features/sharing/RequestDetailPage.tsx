@@ -166,7 +166,7 @@ function timeline(r: SharingRequest, t: ReturnType<typeof useI18n>['t']) {
       content: `${t(r.status === 'arbitration_approved' ? 'sharing.event.arbitrationApproved' : 'sharing.event.arbitrationRefused', { by: r.arbitratedBy ?? '' })}：${r.arbitrationReasons ?? ''}`,
     });
   }
-  return items.map(({ key, ...rest }) => ({ key, ...rest }));
+  return items;
 }
 
 /** The provider approves: the fields and the period may only be narrowed. */

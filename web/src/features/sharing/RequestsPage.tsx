@@ -2,7 +2,6 @@ import { DatePicker, Form, Input, Select, Tabs, type TableColumnsType } from 'an
 import type { Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
-import { useAuth } from '../../auth/AuthContext';
 import { FilterCard } from '../../components/FilterCard';
 import { PagedTable } from '../../components/PagedTable';
 import { PageTitle } from '../../components/PageTitle';
@@ -11,7 +10,7 @@ import { useRequest } from '../../hooks/useRequest';
 import { useI18n, type MessageKey } from '../../i18n';
 import { fmtMinute } from '../../utils/format';
 import { sharingApi, type RequestStatus, type Role, type SharingRequest } from './api';
-import { Deadline, ResourceCell, StatusTag } from './components';
+import { Deadline, ResourceCell, StatusTag, useRoleTabs } from './components';
 
 export const REQUEST_STATUSES: RequestStatus[] = ['pending', 'approved', 'refused', 'escalated', 'arbitration_approved', 'arbitration_refused'];
 
@@ -20,16 +19,6 @@ interface Filters {
   status?: RequestStatus;
   overdue?: 'true' | 'false';
   received?: [Dayjs, Dayjs] | null;
-}
-
-/** The role tabs a user has: what they applied for, what waits for their answer, all in their scope. */
-export function useRoleTabs() {
-  const { can } = useAuth();
-  const tabs: { key: Role; label: MessageKey; testId: string }[] = [];
-  if (can('sharing.request')) tabs.push({ key: 'consumer', label: 'sharing.tab.outgoing', testId: 'outgoing' });
-  if (can('sharing.decide')) tabs.push({ key: 'provider', label: 'sharing.tab.incoming', testId: 'incoming' });
-  if (can('sharing.arbitrate')) tabs.push({ key: 'authority', label: 'sharing.tab.all', testId: 'all' });
-  return tabs;
 }
 
 /** 共享申请: outgoing (我方申请), incoming (待我答复), all in scope (the authority). */

@@ -5,8 +5,9 @@ import { useRequest } from '../../hooks/useRequest';
 import type { ReactNode } from 'react';
 import { FormModal } from '../../components/FormModal';
 import { useFormSubmit } from '../../hooks/useFormSubmit';
+import { useAuth } from '../../auth/AuthContext';
 import { useI18n, type MessageKey } from '../../i18n';
-import type { DisputeStatus, DutyStatus, EscalationStatus, GrantState, Parties, RequestStatus, ShareType, SharingRequest } from './api';
+import type { DisputeStatus, DutyStatus, EscalationStatus, GrantState, Parties, RequestStatus, Role, ShareType, SharingRequest } from './api';
 
 const REQUEST_COLOR: Record<RequestStatus, string> = {
   pending: 'processing',
@@ -156,4 +157,14 @@ export function FocusCard<T extends Parties>({ load, status, facts, listPath, te
       )}
     </Card>
   );
+}
+
+/** The role tabs a user has: what they applied for, what waits for their answer, all in their scope. */
+export function useRoleTabs() {
+  const { can } = useAuth();
+  const tabs: { key: Role; label: MessageKey; testId: string }[] = [];
+  if (can('sharing.request')) tabs.push({ key: 'consumer', label: 'sharing.tab.outgoing', testId: 'outgoing' });
+  if (can('sharing.decide')) tabs.push({ key: 'provider', label: 'sharing.tab.incoming', testId: 'incoming' });
+  if (can('sharing.arbitrate')) tabs.push({ key: 'authority', label: 'sharing.tab.all', testId: 'all' });
+  return tabs;
 }
