@@ -33,7 +33,7 @@ export interface App {
   sealNow(): Promise<number>;
   /** Pushes the reminder and overdue notices due now (the deadline job); returns how many stages went out. */
   remindNow(): Promise<number>;
-  /** Starts the in-process background worker (audit sealing). */
+  /** Starts the in-process background worker (audit sealing, deadline notices). */
   startWorker(): void;
   close(): Promise<void>;
 }
