@@ -39,7 +39,12 @@ export function entryTokens(c: EntryContent): string[] {
 /** The entries a list or search runs over (`catalog.resource as r`), with the caller's visibility and filters. */
 const resources = (db: Kysely<DB>) => db.selectFrom('catalog.resource as r');
 export type ResourceQuery = ReturnType<typeof resources>;
-type ResourceRow = Selectable<DB['catalog.resource']>;
+/** An entry as lists show it: every column but the search tokens, which only the index needs. */
+type ResourceRow = Omit<Selectable<DB['catalog.resource']>, 'search_tokens'>;
+const LISTED_COLUMNS = [
+  'r.id', 'r.code', 'r.classification_code', 'r.provider_department_id', 'r.status', 'r.latest_version', 'r.published_version', 'r.name', 'r.summary',
+  'r.share_type', 'r.open_type', 'r.update_cycle', 'r.format', 'r.is_base', 'r.created_at', 'r.updated_at', 'r.published_at', 'r.withdrawn_at',
+] as const;
 
 /** Matches are counted exactly up to this many (at least two pages past the one asked for); beyond, the total is "1,000+". */
 export const SEARCH_COUNT_CAP = 1000;
@@ -109,7 +114,8 @@ export async function pageOfMatches(query: ResourceQuery, offset: number, limit:
         .offset(offset)
         .limit(limit)
         .execute();
-  // The page's entries in full, by primary key (the sorts above carry only ids and codes).
-  const rows = page.length ? await query.selectAll('r').where('r.id', 'in', page.map((r) => r.id)).orderBy(sql`r.code COLLATE "C"`).execute() : [];
+  // The page's entries, by primary key (the sorts above carry only ids and codes); the tokens,
+  // a hundred or so per entry, are left in the table.
+  const rows = page.length ? await query.select(LISTED_COLUMNS).where('r.id', 'in', page.map((r) => r.id)).orderBy(sql`r.code COLLATE "C"`).execute() : [];
   return { rows, total: exact ? found.length : cap, totalIsEstimate: !exact };
 }

@@ -25,7 +25,7 @@ async function insiderOf(db: Kysely<DB>, actor: Actor, providerId: string): Prom
 
 const isPublic = (r: Row) => r.published_version !== null && r.status !== 'withdrawn';
 
-async function toDtos(db: Kysely<DB> | Transaction<DB>, rows: Row[]) {
+async function toDtos(db: Kysely<DB> | Transaction<DB>, rows: Omit<Row, 'search_tokens'>[]) {
   const depts = await departmentsById(db as Kysely<DB>, rows.map((r) => r.provider_department_id));
   const classes = rows.length
     ? await db.selectFrom('catalog.classification').select(['code', 'name']).where('code', 'in', [...new Set(rows.map((r) => r.classification_code))]).execute()
