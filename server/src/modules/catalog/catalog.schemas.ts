@@ -89,7 +89,12 @@ export const VersionSchema = Type.Object({
   reviewedAt: nullable(DateTime()),
   reviewNote: nullable(Type.String()),
 });
-export const ResourceDetailSchema = Type.Intersect([ResourceSchema, Type.Object({ version: VersionSchema })]);
+/** What the caller may do to this entry, so a console shows only the actions the server would allow. */
+export const ResourceViewerSchema = Type.Object({
+  manage: Type.Boolean({ description: '可以作为提供部门编辑、提交、修订、撤销 / may edit, submit, revise and withdraw it as its provider' }),
+  review: Type.Boolean({ description: '可以作为共享主管部门审核、撤销 / may review and withdraw it as the sharing authority over its provider' }),
+});
+export const ResourceDetailSchema = Type.Intersect([ResourceSchema, Type.Object({ version: VersionSchema, viewer: ResourceViewerSchema })]);
 export const ResourcePage = Type.Object({
   ...pageOf(ResourceSchema).properties,
   total: Type.Integer({ description: '条数；totalIsEstimate 为 true 时表示“多于此数”（如 1000+）/ number of entries; "more than this" when totalIsEstimate is true' }),

@@ -139,7 +139,7 @@ export async function getResource(db: Kysely<DB>, ctx: Ctx, id: string, version?
   const v = await repo.findVersion(db, id, wanted);
   if (!v) throw new AppError('NOT_FOUND', { message: `Version ${wanted} does not exist`, messageZh: `版本 ${wanted} 不存在` });
   const [dto] = await toDtos(db, [row]);
-  return { ...dto, version: versionDto(v) };
+  return { ...dto, version: versionDto(v), viewer: insider };
 }
 
 export async function listResourceVersions(db: Kysely<DB>, ctx: Ctx, id: string) {

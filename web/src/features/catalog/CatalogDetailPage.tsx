@@ -68,10 +68,10 @@ export default function CatalogDetailPage() {
   if (detail.error) return <ErrorAlert error={detail.error} onRetry={detail.reload} />;
   if (!r || !c) return <Spin />;
 
-  const manageScope = me?.permissions['catalog.manage'];
   const isOwn = r.providerDepartmentId === me?.departmentId;
-  const isProvider = !!manageScope && (manageScope === 'platform' || isOwn);
-  const isReviewer = !!me?.permissions['catalog.review'];
+  // The server says what this user may do to this entry (its department inside the user's scope).
+  const isProvider = r.viewer.manage;
+  const isReviewer = r.viewer.review;
   const isPublic = r.publishedVersion !== null && r.status !== 'withdrawn';
   const subscribed = (subs.data?.items ?? []).some((s) => s.resourceId === r.id);
 

@@ -81,7 +81,12 @@ export interface Version {
   reviewNote: string | null;
 }
 
-export type ResourceDetail = Resource & { version: Version };
+/** What the signed-in user may do to the entry, as the server judges it (department scope included). */
+export interface ResourceViewer {
+  manage: boolean;
+  review: boolean;
+}
+export type ResourceDetail = Resource & { version: Version; viewer: ResourceViewer };
 /** A page of the list; past the count cap (1,000) `total` is a lower bound and `totalIsEstimate` is true. */
 export type ResourcePage = Page<Resource> & { totalIsEstimate?: boolean };
 
