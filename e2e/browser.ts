@@ -22,3 +22,10 @@ export async function loginAs(browser: Browser, baseUrl: string, username: strin
   await byTestId(page, 'page-home').waitFor({ timeout: 30_000 });
   return page;
 }
+
+/** Picks an option of an antd Select by typing part of its label. */
+export async function choose(page: Page, id: string, text: string) {
+  await byTestId(page, id).click();
+  await page.keyboard.type(text);
+  await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: text }).first().click();
+}

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
+import { byTestId, choose, fill, loginAs as login } from './browser.ts';
 import { launchChromium, startServer, type RunningServer } from './server.ts';
 
 /**
@@ -25,33 +26,7 @@ const name = `企业年度报告公示信息${stamp}`;
 let code = '';
 let resourceUrl = '';
 
-const byTestId = (page: Page, id: string) => page.locator(`[data-testid="${id}"]`);
-
-/** Fills an antd input or textarea whether the test id sits on the element or on its wrapper. */
-async function fill(page: Page, id: string, value: string) {
-  const el = byTestId(page, id).first();
-  const tag = await el.evaluate((n) => n.tagName);
-  const input = tag === 'INPUT' || tag === 'TEXTAREA' ? el : el.locator('input, textarea').first();
-  await input.fill(value);
-}
-
-/** Picks an option of an antd Select by typing part of its label. */
-async function choose(page: Page, id: string, text: string) {
-  await byTestId(page, id).click();
-  await page.keyboard.type(text);
-  await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: text }).first().click();
-}
-
-async function loginAs(username: string): Promise<Page> {
-  const context = await browser.newContext({ locale: 'zh-CN' });
-  const page = await context.newPage();
-  await page.goto(`${server.url}/login`);
-  await fill(page, 'login-username', username);
-  await fill(page, 'login-password', 'Zhengtong@2026');
-  await byTestId(page, 'login-submit').click();
-  await byTestId(page, 'page-home').waitFor({ timeout: 30_000 });
-  return page;
-}
+const loginAs = (username: string): Promise<Page> => login(browser, server.url, username);
 
 describe('catalog journey', () => {
   it('a data officer catalogues a resource with one field and submits it', async () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { byTestId, fill, loginAs } from './browser.ts';
+import { byTestId, choose, fill, loginAs } from './browser.ts';
 import { launchChromium, startServer, type RunningServer } from './server.ts';
 
 /**
@@ -29,12 +29,6 @@ const purpose = `企业登记审批中核对年度报告${stamp}`;
 let code = '';
 let resourceUrl = '';
 
-/** Picks an option of an antd Select by typing part of its label. */
-async function choose(page: Page, id: string, text: string) {
-  await byTestId(page, id).click();
-  await page.keyboard.type(text);
-  await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: text }).first().click();
-}
 
 describe('catalogue, publish, find, apply, approve, grant', () => {
   it('the data officer catalogues a conditional resource and submits it', async () => {
