@@ -6,7 +6,8 @@ import { launchChromium, startServer, type RunningServer } from './server.ts';
 /**
  * Issue #3's journey, all in the console: 南昌市市场监管局's data officer catalogues a conditional
  * resource and submits it; 南昌市数据局 (the sharing authority) publishes it; 南昌市审批局 finds it by
- * a Chinese keyword and applies; the provider approves; the consumer sees its grant.
+ * a Chinese keyword (after checking the classification tree and the aggregated view) and applies;
+ * the provider approves; the consumer sees its grant.
  */
 let server: RunningServer;
 let browser: Browser;
@@ -74,10 +75,20 @@ describe('catalogue, publish, find, apply, approve, grant', () => {
   });
 
   let consumer: Page;
-  it('another department finds it by a Chinese keyword and applies', async () => {
+  it('another department browses the tree and the aggregated view, finds it by a Chinese keyword and applies', async () => {
     consumer = await loginAs(browser, server.url, 'ncsp_officer');
     await byTestId(consumer, 'nav-catalog').click();
     await byTestId(consumer, 'page-catalog').waitFor();
+    // The classification tree filters the list: 信用体系 holds the new entry, 健康保障 does not.
+    await byTestId(consumer, 'catalog-tree-node-c:201').click();
+    await byTestId(consumer, `catalog-row-${code}`).waitFor({ state: 'detached', timeout: SLOW });
+    await byTestId(consumer, 'catalog-tree-node-c:207').click();
+    await byTestId(consumer, `catalog-row-${code}`).waitFor({ timeout: SLOW });
+    await byTestId(consumer, 'catalog-tree-node-c:207').click();
+    // The aggregated view per level opens with its totals.
+    await byTestId(consumer, 'catalog-tab-aggregate').click();
+    await byTestId(consumer, 'catalog-agg-total').waitFor();
+    await byTestId(consumer, 'catalog-tab-browse').click();
     await fill(consumer, 'catalog-search-input', '年度报告');
     await byTestId(consumer, 'catalog-search-submit').click();
     await byTestId(consumer, `catalog-row-${code}`).waitFor({ timeout: SLOW });
