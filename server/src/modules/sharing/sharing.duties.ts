@@ -77,6 +77,41 @@ export interface CreateDutyInput {
   dueDate: string;
 }
 
+/**
+ * Inserts a sharing duty with its audit entry, in the caller's transaction (recorded by hand, or
+ * ordered by the answer to an escalation); `audit` adds to the entry's summary.
+ */
+export async function insertDuty(
+  trx: Transaction<DB>,
+  ctx: Ctx,
+  recordedBy: string,
+  d: { providerDepartmentId: string; resource: { id: string; code: string; name: string }; consumerDepartmentId: string; description: string; dueDate: string },
+  audit: Record<string, unknown> = {},
+) {
+  const row = await trx
+    .insertInto('sharing.duty')
+    .values({
+      provider_department_id: d.providerDepartmentId,
+      resource_id: d.resource.id,
+      resource_code: d.resource.code,
+      resource_name: d.resource.name,
+      consumer_department_id: d.consumerDepartmentId,
+      description: d.description,
+      due_date: d.dueDate,
+      recorded_by: recordedBy,
+      recorded_at: ctx.now,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  await record(trx, ctx, {
+    action: 'sharing.duty.create',
+    target: { type: 'sharing_duty', id: row.id, label: auditResource(row) },
+    departmentId: row.provider_department_id,
+    summary: { after: { ...audit, providerDepartmentId: row.provider_department_id, resourceId: row.resource_id, consumerDepartmentId: row.consumer_department_id, description: row.description, dueDate: row.due_date } },
+  });
+  return row;
+}
+
 /** The sharing authority over the provider records a duty. */
 export async function createDuty(db: Kysely<DB>, ctx: Ctx, input: CreateDutyInput): Promise<DutyDto> {
   const actor = requireSharingActor(ctx);
@@ -94,21 +129,13 @@ export async function createDuty(db: Kysely<DB>, ctx: Ctx, input: CreateDutyInpu
     const info = await resourceShareInfo(trx, input.resourceId);
     if (!info) throw rule('/body/resourceId', 'catalog entry does not exist', '目录条目不存在');
     if (info.providerDepartmentId !== input.providerDepartmentId) throw rule('/body/resourceId', 'the resource is not the provider department’s', '该信息资源不属于提供部门');
-    const row = await trx
-      .insertInto('sharing.duty')
-      .values({
-        provider_department_id: input.providerDepartmentId,
-        resource_id: info.id,
-        resource_code: info.code,
-        resource_name: info.name,
-        consumer_department_id: input.consumerDepartmentId,
-        description: input.description.trim(),
-        due_date: input.dueDate,
-        recorded_by: actor.name,
-        recorded_at: ctx.now,
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow();
+    const row = await insertDuty(trx, ctx, actor.name, {
+      providerDepartmentId: input.providerDepartmentId,
+      resource: info,
+      consumerDepartmentId: input.consumerDepartmentId,
+      description: input.description.trim(),
+      dueDate: input.dueDate,
+    });
     await notify(
       trx,
       {
@@ -121,12 +148,6 @@ export async function createDuty(db: Kysely<DB>, ctx: Ctx, input: CreateDutyInpu
       },
       ctx.now,
     );
-    await record(trx, ctx, {
-      action: 'sharing.duty.create',
-      target: { type: 'sharing_duty', id: row.id, label: auditResource(row) },
-      departmentId: row.provider_department_id,
-      summary: { after: { providerDepartmentId: row.provider_department_id, resourceId: row.resource_id, consumerDepartmentId: row.consumer_department_id, description: row.description, dueDate: row.due_date } },
-    });
     return row.id;
   });
   return getDuty(db, ctx, id);

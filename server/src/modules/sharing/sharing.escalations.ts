@@ -4,6 +4,7 @@ import { AppError } from '../../kernel/errors.ts';
 import { record } from '../audit/index.ts';
 import { notifyMany } from '../notifications/index.ts';
 import { cstDate, isRealDate } from './domain/rules.ts';
+import { insertDuty } from './sharing.duties.ts';
 import * as repo from './sharing.repository.ts';
 import { auditResource, blank, escalationDtos, relation, requireSharingActor, rule, type Ctx } from './sharing.service.ts';
 
@@ -56,28 +57,20 @@ export async function answerEscalation(db: Kysely<DB>, ctx: Ctx, id: string, inp
     }
     let dutyId: string | null = null;
     if (input.decision === 'share_ordered') {
-      const duty = await trx
-        .insertInto('sharing.duty')
-        .values({
-          provider_department_id: row.provider_department_id,
-          resource_id: row.resource_id,
-          resource_code: row.resource_code,
-          resource_name: row.resource_name,
-          consumer_department_id: row.consumer_department_id,
+      const duty = await insertDuty(
+        trx,
+        ctx,
+        actor.name,
+        {
+          providerDepartmentId: row.provider_department_id,
+          resource: { id: row.resource_id, code: row.resource_code, name: row.resource_name },
+          consumerDepartmentId: row.consumer_department_id,
           description: `共享主管部门答复不予共享异议，责令共享：${reasons}`,
-          due_date: input.dueDate!,
-          recorded_by: actor.name,
-          recorded_at: ctx.now,
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow();
+          dueDate: input.dueDate!,
+        },
+        { escalationId: id },
+      );
       dutyId = duty.id;
-      await record(trx, ctx, {
-        action: 'sharing.duty.create',
-        target: { type: 'sharing_duty', id: dutyId, label: auditResource(row) },
-        departmentId: row.provider_department_id,
-        summary: { after: { escalationId: id, providerDepartmentId: row.provider_department_id, resourceId: row.resource_id, consumerDepartmentId: row.consumer_department_id, dueDate: input.dueDate } },
-      });
     }
     await trx
       .updateTable('sharing.escalation')
