@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
 // (server/test/harness.ts), so files can run in parallel workers.
 export default defineConfig({
   test: {
-    include: ['server/**/*.test.ts'],
+    include: ['server/**/*.test.ts', 'agent/**/*.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',

@@ -32,7 +32,10 @@ export {
   HEADER_TIMESTAMP,
   HEADER_NONCE,
   HEADER_SIGNATURE,
+  HEADER_CONTENT_SM3,
+  SM3_HEX_PATTERN,
   type SigningParts,
   type SignedHeaders,
   type HeaderBag,
 } from './request-signing.ts';
+export { canonicalJson, signManifest, verifyManifest } from './batch-signing.ts';

@@ -28,7 +28,16 @@ export interface SigningParts {
   nonce: string;
   /** Raw body bytes; a string is taken as UTF-8. Absent/empty = SM3 of the empty string. */
   body?: BytesLike | null;
+  /**
+   * The body's SM3 as 64 lower-case hex characters, for a body streamed rather than held in memory
+   * (exchange batch uploads): it is sent in X-ZT-Content-SM3 and the receiver checks the streamed
+   * bytes against it before accepting anything.
+   */
+  bodySm3?: string;
 }
+
+export const HEADER_CONTENT_SM3 = 'X-ZT-Content-SM3';
+export const SM3_HEX_PATTERN = /^[0-9a-f]{64}$/;
 
 /** METHOD \n PATH_WITH_QUERY \n TIMESTAMP \n NONCE \n hex(SM3(body)). Throws on malformed parts. */
 export function signingString(parts: SigningParts): string {
@@ -38,7 +47,8 @@ export function signingString(parts: SigningParts): string {
   if (!PATH_PATTERN.test(parts.path)) throw new Error('signingString: path must start with "/" and contain no control characters');
   if (!TIMESTAMP_PATTERN.test(timestamp)) throw new Error('signingString: timestamp must be decimal milliseconds');
   if (!NONCE_PATTERN.test(parts.nonce)) throw new Error('signingString: nonce must be 16-64 characters of [A-Za-z0-9_-]');
-  return [method, parts.path, timestamp, parts.nonce, sm3Hex(parts.body ?? '')].join('\n');
+  if (parts.bodySm3 !== undefined && !SM3_HEX_PATTERN.test(parts.bodySm3)) throw new Error('signingString: bodySm3 must be 64 lower-case hex characters');
+  return [method, parts.path, timestamp, parts.nonce, parts.bodySm3 ?? sm3Hex(parts.body ?? '')].join('\n');
 }
 
 // A type alias (not an interface) so that it is assignable to HeaderBag as is.
@@ -55,12 +65,13 @@ export function signRequest(req: {
   method: string;
   path: string;
   body?: BytesLike | null;
+  bodySm3?: string;
   timestamp?: number | string;
   nonce?: string;
 }): SignedHeaders {
   const timestamp = String(req.timestamp ?? Date.now());
   const nonce = req.nonce ?? randomBytes(18).toString('base64url'); // 24 chars, 144 bits
-  const message = signingString({ method: req.method, path: req.path, timestamp, nonce, body: req.body });
+  const message = signingString({ method: req.method, path: req.path, timestamp, nonce, body: req.body, bodySm3: req.bodySm3 });
   return {
     [HEADER_CLIENT_ID]: req.clientId,
     [HEADER_TIMESTAMP]: timestamp,
@@ -108,6 +119,8 @@ export function verifyRequestSignature(req: {
   method: string;
   path: string;
   body?: BytesLike | null;
+  /** For a streamed body: the SM3 it claims (X-ZT-Content-SM3); the caller must check the bytes. */
+  bodySm3?: string;
   headers: HeaderBag;
 }): boolean {
   const h = readSignatureHeaders(req.headers);
@@ -115,7 +128,7 @@ export function verifyRequestSignature(req: {
   let message: string;
   try {
     // The timestamp is signed exactly as received, never re-formatted.
-    message = signingString({ method: req.method, path: req.path, timestamp: h.timestampRaw, nonce: h.nonce, body: req.body });
+    message = signingString({ method: req.method, path: req.path, timestamp: h.timestampRaw, nonce: h.nonce, body: req.body, bodySm3: req.bodySm3 });
   } catch {
     return false;
   }
