@@ -1,0 +1,34 @@
+// What both database connectors need to know about a source spec before writing dialect SQL.
+import { ConnectorError, type Checkpoint, type SourceSpec } from './types.ts';
+
+/** Columns that order the rows and make up the checkpoint: incremental column, then keys. */
+export function orderColumns(spec: SourceSpec): string[] {
+  if (spec.keyColumns.length === 0) throw new ConnectorError('SOURCE_QUERY_FAILED', 'the task has no key columns; rows cannot be read in a stable order');
+  return [...(spec.incremental ? [spec.incremental.column] : []), ...spec.keyColumns];
+}
+
+export function checkCheckpoint(spec: SourceSpec, after: Checkpoint | null): void {
+  if (after === null) return;
+  const n = orderColumns(spec).length;
+  if (!Array.isArray(after) || after.length !== n) {
+    throw new ConnectorError('SOURCE_QUERY_FAILED',
+      `checkpoint ${JSON.stringify(after)} has ${Array.isArray(after) ? after.length : '?'} values but the task orders by ${n} columns (the task's columns changed: reset its checkpoint) / 检查点与任务字段不符`);
+  }
+}
+
+export function checkLimit(limit: number): number {
+  if (!Number.isInteger(limit) || limit < 1) throw new ConnectorError('SOURCE_QUERY_FAILED', `invalid batch size: ${limit}`);
+  return limit;
+}
+
+/** A configured SELECT used as a subquery: a trailing semicolon would end the statement. */
+export function subquery(query: string): string {
+  const q = query.trim().replace(/;\s*$/, '');
+  if (q === '') throw new ConnectorError('SOURCE_QUERY_FAILED', 'the source query is empty');
+  return `(${q})`;
+}
+
+/** Every column the source must have: fields, keys and the incremental column. */
+export function requiredColumns(spec: SourceSpec): string[] {
+  return [...new Set([...spec.fields.map((f) => f.column), ...orderColumns(spec)])];
+}

@@ -1,0 +1,259 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import pg from 'pg';
+import { createPostgresConnector } from '../../src/connectors/postgres.ts';
+import { ConnectorError, type BatchRef, type Checkpoint, type DatabaseConnector, type SourceSpec, type TargetApplySpec } from '../../src/connectors/types.ts';
+import { bodyOf, collector, createPgDatabase } from './scratch.ts';
+
+let src: { url: string; drop: () => Promise<void> };
+let dst: { url: string; drop: () => Promise<void> };
+let srcDb: pg.Pool;
+let dstDb: pg.Pool;
+let source: DatabaseConnector;
+let target: DatabaseConnector;
+
+beforeAll(async () => {
+  src = await createPgDatabase('zt_conn_pg_src');
+  dst = await createPgDatabase('zt_conn_pg_dst');
+  srcDb = new pg.Pool({ connectionString: src.url, max: 2 });
+  dstDb = new pg.Pool({ connectionString: dst.url, max: 2 });
+  await srcDb.query(`CREATE SCHEMA hr;
+    CREATE TABLE hr.person (id integer PRIMARY KEY, name text, id_no text, age integer, updated_at timestamptz NOT NULL, note text);
+    CREATE INDEX ON hr.person (updated_at, id);`);
+  // 25 rows: ids past 9 so that a text comparison of keys ('10' < '9') would lose rows; five rows
+  // share each timestamp so that batch boundaries fall inside a run of equal timestamps.
+  await srcDb.query(`INSERT INTO hr.person
+    SELECT i, 'name ' || i, '1101011990010' || lpad(i::text, 5, '0'), 20 + i,
+           timestamptz '2026-01-01 00:00:00+00' + ((i - 1) / 5) * interval '1 minute',
+           CASE WHEN i % 4 = 0 THEN NULL WHEN i % 4 = 1 THEN '' ELSE E'line 1\\nline "2", ok' END
+    FROM generate_series(1, 25) AS i`);
+  await dstDb.query(`CREATE TABLE public.person_copy (id integer PRIMARY KEY, xm varchar(40), sfzh text, age integer, updated_at timestamptz, note text);
+    CREATE TABLE public.person_log (id integer, xm text, age integer)`);
+  source = createPostgresConnector({ url: src.url });
+  target = createPostgresConnector({ connectionString: dst.url });
+});
+
+afterAll(async () => {
+  await source?.close();
+  await target?.close();
+  await srcDb?.end();
+  await dstDb?.end();
+  await src?.drop();
+  await dst?.drop();
+});
+
+const spec = (over: Partial<SourceSpec> = {}): SourceSpec => ({
+  table: 'hr.person',
+  query: null,
+  keyColumns: ['id'],
+  incremental: { column: 'updated_at', kind: 'timestamp' },
+  fields: [
+    { field: 'id', column: 'id', dataType: 'integer', mask: null },
+    { field: 'name', column: 'name', dataType: 'string', mask: null },
+    { field: 'id_no', column: 'id_no', dataType: 'string', mask: null },
+    { field: 'age', column: 'age', dataType: 'integer', mask: null },
+    { field: 'updated_at', column: 'updated_at', dataType: 'datetime', mask: null },
+    { field: 'note', column: 'note', dataType: 'string', mask: null },
+  ],
+  ...over,
+});
+
+async function extractAll(s: SourceSpec, batchSize: number, from: Checkpoint | null = null) {
+  const batches: { csv: string; rowCount: number; checkpoint: Checkpoint | null }[] = [];
+  let after = from;
+  for (;;) {
+    const c = collector();
+    const r = await source.extract(s, after, batchSize, c.out);
+    const csv = await c.text();
+    if (r.rowCount === 0) {
+      expect(r.checkpoint).toBeNull();
+      expect(csv).toBe('');
+      break;
+    }
+    batches.push({ csv, rowCount: r.rowCount, checkpoint: r.checkpoint });
+    after = r.checkpoint;
+  }
+  return { batches, last: after };
+}
+
+const ids = (csv: string) => [...csv.matchAll(/^(\d+),/gm)].map((m) => Number(m[1]));
+
+function batchRef(over: Partial<BatchRef> = {}): BatchRef {
+  return {
+    batchId: crypto.randomUUID(),
+    taskId: '00000000-0000-4000-8000-000000000001',
+    targetId: '00000000-0000-4000-8000-000000000002',
+    seq: 1,
+    rowCount: 0,
+    columns: spec().fields.map((f) => ({ name: f.field, type: f.dataType })),
+    ...over,
+  };
+}
+
+const copyTarget: TargetApplySpec = {
+  table: 'public.person_copy',
+  keyColumns: ['id'],
+  mode: 'upsert',
+  columnMap: { id: 'id', name: 'xm', id_no: 'sfzh', age: 'age', updated_at: 'updated_at', note: 'note' },
+};
+
+describe('PostgreSQL connector', () => {
+  it('reports its server version and checks the source columns', async () => {
+    expect((await source.test()).serverVersion).toMatch(/^PostgreSQL \d+/);
+    await source.checkSource(spec());
+    const err = await source.checkSource(spec({ fields: [...spec().fields, { field: 'x', column: 'gone_col', dataType: 'string', mask: null }] })).catch((e) => e);
+    expect(err).toBeInstanceOf(ConnectorError);
+    expect(err.code).toBe('SOURCE_COLUMN_MISSING');
+    expect(err.message).toContain('gone_col');
+    const err2 = await source.checkSource(spec({ incremental: { column: 'changed', kind: 'timestamp' } })).catch((e) => e);
+    expect(err2.code).toBe('SOURCE_COLUMN_MISSING');
+    expect(err2.message).toContain('changed');
+    // Extraction itself says the same when a column disappears between runs.
+    const err3 = await source.extract(spec({ keyColumns: ['pk'] }), null, 5, collector().out).catch((e) => e);
+    expect(err3.code).toBe('SOURCE_COLUMN_MISSING');
+    expect(err3.message).toContain('pk');
+  });
+
+  it('extracts incrementally in batches with tuple checkpoints: equal timestamps across a batch boundary lose and repeat nothing', async () => {
+    const { batches, last } = await extractAll(spec(), 3);
+    expect(batches.map((b) => b.rowCount)).toEqual([3, 3, 3, 3, 3, 3, 3, 3, 1]);
+    const all = batches.flatMap((b) => ids(b.csv));
+    expect(all).toEqual(Array.from({ length: 25 }, (_, i) => i + 1));
+    expect(batches[0].checkpoint).toEqual(['2026-01-01 00:00:00+00', '3']);
+    expect(last).toEqual(['2026-01-01 00:04:00+00', '25']);
+    // CSV exactly as COPY writes it: NULL empty, empty string quoted, newlines and quotes quoted.
+    expect(batches[0].csv).toBe(
+      '1,name 1,110101199001000001,21,2026-01-01 00:00:00+00,""\n' +
+      '2,name 2,110101199001000002,22,2026-01-01 00:00:00+00,"line 1\nline ""2"", ok"\n' +
+      '3,name 3,110101199001000003,23,2026-01-01 00:00:00+00,"line 1\nline ""2"", ok"\n');
+    expect(ids(batches[1].csv)).toEqual([4, 5, 6]);
+    expect(batches[1].csv).toMatch(/^4,.*,24,2026-01-01 00:00:00\+00,$/m);
+
+    expect(await source.countPending(spec(), null)).toBe(25);
+    expect(await source.countPending(spec(), batches[2].checkpoint)).toBe(16);
+    expect(await source.countPending(spec(), last)).toBe(0);
+
+    // Rows changed later (one with a timestamp equal to the checkpoint's but a higher key) come next.
+    await srcDb.query(`UPDATE hr.person SET age = 99, updated_at = '2026-02-01 00:00:00+00' WHERE id IN (7, 2)`);
+    await srcDb.query(`INSERT INTO hr.person VALUES (26, 'late', NULL, 1, '2026-01-01 00:04:00+00', NULL)`);
+    const more = await extractAll(spec(), 2, last);
+    expect(more.batches.flatMap((b) => ids(b.csv))).toEqual([26, 2, 7]);
+    await srcDb.query(`DELETE FROM hr.person WHERE id = 26; UPDATE hr.person SET age = 20 + id, updated_at = timestamptz '2026-01-01 00:00:00+00' + ((id - 1) / 5) * interval '1 minute' WHERE id IN (2, 7)`);
+  });
+
+  it('extracts a full snapshot in key order, and from a query source', async () => {
+    const full = await extractAll(spec({ incremental: null }), 10);
+    expect(full.batches.map((b) => b.checkpoint)).toEqual([['10'], ['20'], ['25']]);
+    expect(full.batches.flatMap((b) => ids(b.csv))).toEqual(Array.from({ length: 25 }, (_, i) => i + 1));
+
+    const q = spec({ table: null, query: 'SELECT id, name, id_no, age, updated_at, note FROM hr.person WHERE id % 2 = 0;' });
+    const viaQuery = await extractAll(q, 4);
+    expect(viaQuery.batches.flatMap((b) => ids(b.csv))).toEqual([2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24]);
+  });
+
+  it('masks at the source: keeps the configured ends, hides short values whole, NULL stays NULL', async () => {
+    await srcDb.query(`INSERT INTO hr.person VALUES (100, '张三丰', NULL, 1, '2030-01-01', NULL), (101, '李四', '12', 1, '2030-01-01', NULL)`);
+    try {
+      const s = spec({
+        fields: [
+          { field: 'id', column: 'id', dataType: 'integer', mask: null },
+          { field: 'name', column: 'name', dataType: 'string', mask: { keepStart: 1, keepEnd: 0 } },
+          { field: 'id_no', column: 'id_no', dataType: 'string', mask: { keepStart: 6, keepEnd: 4 } },
+        ],
+      });
+      const c = collector();
+      await source.extract(s, ['2029-12-31 00:00:00+00', '0'], 10, c.out);
+      expect(await c.text()).toBe('100,张**,\n101,李*,**\n');
+      const c2 = collector();
+      await source.extract(s, null, 1, c2.out);
+      expect(await c2.text()).toBe('1,n*****,110101********0001\n');
+    } finally {
+      await srcDb.query('DELETE FROM hr.person WHERE id >= 100');
+    }
+  });
+
+  it('applies batches PG → PG by upsert, once: a re-delivery reports alreadyApplied and changes nothing', async () => {
+    const { batches } = await extractAll(spec(), 10);
+    let seq = 0;
+    const refs: BatchRef[] = [];
+    for (const b of batches) {
+      const ref = batchRef({ seq: ++seq, rowCount: b.rowCount });
+      refs.push(ref);
+      expect(await target.apply(copyTarget, ref, bodyOf(b.csv))).toEqual({ appliedRows: b.rowCount, alreadyApplied: false });
+    }
+    const sum = `SELECT count(*)::int AS n, md5(string_agg(concat_ws('|', id, xm, sfzh, age, updated_at, coalesce(note, '<null>')), ',' ORDER BY id)) AS h FROM `;
+    const a = (await srcDb.query(sum.replace('xm', 'name').replace('sfzh', 'id_no') + 'hr.person')).rows[0];
+    const b = (await dstDb.query(sum + 'public.person_copy')).rows[0];
+    expect(b).toEqual(a);
+    expect(a.n).toBe(25);
+
+    expect(await target.apply(copyTarget, refs[1], bodyOf(batches[1].csv))).toEqual({ appliedRows: batches[1].rowCount, alreadyApplied: true });
+    const applied = await dstDb.query('SELECT count(*)::int AS n FROM zt_exchange_applied');
+    expect(applied.rows[0].n).toBe(batches.length);
+
+    // An upsert of changed rows updates them in place.
+    const ref = batchRef({ rowCount: 1 });
+    await target.apply(copyTarget, ref, bodyOf('3,renamed,x,50,2026-03-01 00:00:00+00,\n'));
+    const row = (await dstDb.query('SELECT xm, age, note FROM person_copy WHERE id = 3')).rows[0];
+    expect(row).toEqual({ xm: 'renamed', age: 50, note: null });
+    expect((await dstDb.query('SELECT count(*)::int AS n FROM person_copy')).rows[0].n).toBe(25);
+  });
+
+  it('appends, and concurrent deliveries of one batch apply it once', async () => {
+    const log: TargetApplySpec = { table: 'person_log', keyColumns: [], mode: 'append', columnMap: { id: 'id', name: 'xm', age: 'age' } };
+    const ref = batchRef({ rowCount: 3 });
+    const csv = '1,a,x,10,2026-01-01 00:00:00+00,y\n2,b,,11,2026-01-01 00:00:00+00,\n3,,"",,2026-01-01 00:00:00+00,""\n';
+    const results = await Promise.all([1, 2, 3].map(() => target.apply(log, ref, bodyOf(csv))));
+    expect(results.filter((r) => !r.alreadyApplied)).toHaveLength(1);
+    expect(results.every((r) => r.appliedRows === 3)).toBe(true);
+    expect((await dstDb.query('SELECT id, xm, age FROM person_log ORDER BY id')).rows).toEqual([
+      { id: 1, xm: 'a', age: 10 }, { id: 2, xm: 'b', age: 11 }, { id: 3, xm: null, age: null },
+    ]);
+    // A new batch with the same rows appends them again (append mode keeps history).
+    await target.apply(log, batchRef({ rowCount: 3 }), bodyOf(csv));
+    expect((await dstDb.query('SELECT count(*)::int AS n FROM person_log')).rows[0].n).toBe(6);
+  });
+
+  it('applies nothing of a batch with one bad value, and names the column', async () => {
+    const before = (await dstDb.query('SELECT count(*)::int AS n, sum(age)::int AS s FROM person_copy')).rows[0];
+    const ref = batchRef({ rowCount: 3 });
+    const bad = '200,a,x,1,2026-01-01 00:00:00+00,\n201,b,x,not-a-number,2026-01-01 00:00:00+00,\n3,c,x,1,2026-01-01 00:00:00+00,\n';
+    const err = await target.apply(copyTarget, ref, bodyOf(bad)).catch((e) => e);
+    expect(err).toBeInstanceOf(ConnectorError);
+    expect(err.code).toBe('TARGET_TYPE_MISMATCH');
+    expect(err.message).toContain('age');
+    expect(err.retryable).toBe(false);
+    expect((await dstDb.query('SELECT count(*)::int AS n, sum(age)::int AS s FROM person_copy')).rows[0]).toEqual(before);
+    expect((await dstDb.query('SELECT count(*)::int AS n FROM zt_exchange_applied WHERE batch_id = $1', [ref.batchId])).rows[0].n).toBe(0);
+
+    const long = await target.apply(copyTarget, batchRef({ rowCount: 1 }), bodyOf(`300,${'x'.repeat(41)},x,1,2026-01-01 00:00:00+00,\n`)).catch((e) => e);
+    expect(long.code).toBe('TARGET_TYPE_MISMATCH');
+    expect(long.message).toContain('xm');
+
+    const extra = await target.apply(copyTarget, batchRef({ rowCount: 1 }), bodyOf('300,a,x,1,2026-01-01 00:00:00+00,,surplus\n')).catch((e) => e);
+    expect(extra.code).toBe('BATCH_SCHEMA_MISMATCH');
+    const short = await target.apply(copyTarget, batchRef({ rowCount: 2 }), bodyOf('300,a,x,1,2026-01-01 00:00:00+00,\n')).catch((e) => e);
+    expect(short.code).toBe('BATCH_SCHEMA_MISMATCH');
+
+    // After the fix the same batch id applies normally: the failed attempt left no idempotency row.
+    expect(await target.apply(copyTarget, ref, bodyOf(bad.replace('not-a-number', '7')))).toEqual({ appliedRows: 3, alreadyApplied: false });
+    expect((await dstDb.query('SELECT count(*)::int AS n FROM person_copy')).rows[0].n).toBe(before.n + 2);
+  });
+
+  it('reports a missing target column and an unreachable database', async () => {
+    for (const mode of ['upsert', 'append'] as const) {
+      const err = await target.apply({ ...copyTarget, mode, columnMap: { ...copyTarget.columnMap, note: 'remark' } }, batchRef({ rowCount: 1 }), bodyOf('1,a,x,1,2026-01-01 00:00:00+00,\n')).catch((e) => e);
+      expect(err.code).toBe('TARGET_COLUMN_MISSING');
+      expect(err.message).toContain('remark');
+    }
+    const down = createPostgresConnector({ url: 'postgres://postgres@127.0.0.1:1/none' });
+    try {
+      const err = await down.test().catch((e) => e);
+      expect(err.code).toBe('CONNECTION_FAILED');
+      expect(err.retryable).toBe(true);
+      const err2 = await down.apply(copyTarget, batchRef({ rowCount: 0 }), bodyOf('')).catch((e) => e);
+      expect(err2.code).toBe('CONNECTION_FAILED');
+    } finally {
+      await down.close();
+    }
+  });
+});
