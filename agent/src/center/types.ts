@@ -1,0 +1,110 @@
+// Wire shapes of docs/exchange-protocol.md, as the center sends and expects them.
+import type { DataType } from '../connectors/types.ts';
+
+export type TaskStatus = 'active' | 'paused' | 'stopped';
+
+export type Schedule =
+  | { kind: 'continuous'; pollSeconds: number }
+  | { kind: 'interval'; seconds: number }
+  | { kind: 'cron'; expression: string };
+
+export interface SourceTask {
+  taskId: string;
+  name: string;
+  status: TaskStatus;
+  statusCode: string | null;
+  statusReason: string | null;
+  source: {
+    connection: string;
+    table: string | null;
+    query: string | null;
+    keyColumns: string[];
+    incremental: { column: string; kind: 'timestamp' | 'sequence' } | null;
+  };
+  fields: { field: string; column: string; dataType: DataType; mask: { keepStart: number; keepEnd: number } | null }[];
+  schedule: Schedule;
+  strategy: { batchSize: number; priority: number; maxInFlight: number; window: { from: string; to: string } | null };
+}
+
+export interface TargetSpec {
+  targetId: string;
+  taskId: string;
+  name: string;
+  status: 'active' | 'stopped';
+  statusCode: string | null;
+  statusReason: string | null;
+  connection: string;
+  table: string;
+  keyColumns: string[];
+  mode: 'upsert' | 'append';
+  columnMap: Record<string, string>;
+}
+
+export interface AgentConfigResponse {
+  serverTime: string;
+  node: { id: string; code: string; name: string; departmentId: string };
+  sources: SourceTask[];
+  targets: TargetSpec[];
+}
+
+export interface HeartbeatRequest {
+  agentVersion: string;
+  hostname: string;
+  queueDepth: number;
+  lagSeconds: number;
+  tasks: { taskId: string; checkpoint: string | null; lastError: string | null }[];
+}
+
+export interface Manifest {
+  v: 1;
+  batchId: string;
+  taskId: string;
+  sourceNodeId: string;
+  seq: number;
+  kind: 'rows' | 'file';
+  format: 'csv' | 'binary';
+  columns: { name: string; type: DataType }[];
+  rowCount: number;
+  bytes: number;
+  sm3: string;
+  checkpoint: { from: string | null; to: string };
+  snapshot: { id: string; part: number; last: boolean } | null;
+  file: { name: string; contentType: string } | null;
+  createdAt: string;
+}
+
+export interface Delivery {
+  deliveryId: string;
+  batchId: string;
+  taskId: string;
+  targetId: string;
+  seq: number;
+  manifest: Manifest;
+  manifestSignature: string;
+  sourcePublicKey: string;
+  leaseSeconds: number;
+}
+
+export interface EnrolRequest {
+  token: string;
+  publicKey: string;
+  agentVersion: string;
+  hostname: string;
+}
+
+export interface EnrolResponse {
+  nodeId: string;
+  clientId: string;
+  nodeCode: string;
+  nodeName: string;
+}
+
+/** Failure codes a target agent reports (…/fail). */
+export type DeliveryFailureCode =
+  | 'BATCH_CHECKSUM_MISMATCH'
+  | 'BATCH_SIGNATURE_INVALID'
+  | 'BATCH_SCHEMA_MISMATCH'
+  | 'TARGET_COLUMN_MISSING'
+  | 'TARGET_TYPE_MISMATCH'
+  | 'TARGET_UNREACHABLE'
+  | 'TARGET_APPLY_FAILED';

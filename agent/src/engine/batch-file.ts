@@ -1,0 +1,43 @@
+// Batch bodies are hashed while they are written, so a batch of any size is read from its source
+// once and never held in memory; fsync before rename makes the file durable before its outbox row.
+import { createHash } from 'node:crypto';
+import { open, rename, rm } from 'node:fs/promises';
+import { Transform, type Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+
+export interface WrittenFile<T> {
+  result: T;
+  sm3: string;
+  bytes: number;
+}
+
+export async function writeBatchFile<T>(path: string, produce: (out: Writable) => Promise<T>): Promise<WrittenFile<T>> {
+  const partPath = `${path}.part`;
+  const fh = await open(partPath, 'w', 0o600);
+  const hash = createHash('sm3');
+  let bytes = 0;
+  const tap = new Transform({
+    transform(chunk: Buffer | string, _enc, cb) {
+      const buf = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+      hash.update(buf);
+      bytes += buf.length;
+      cb(null, buf);
+    },
+  });
+  const written = pipeline(tap, fh.createWriteStream({ autoClose: false }));
+  try {
+    const result = await produce(tap);
+    tap.end();
+    await written;
+    await fh.sync();
+    await fh.close();
+    await rename(partPath, path);
+    return { result, sm3: hash.digest('hex'), bytes };
+  } catch (err) {
+    tap.destroy();
+    await written.catch(() => {});
+    await fh.close().catch(() => {});
+    await rm(partPath, { force: true });
+    throw err;
+  }
+}

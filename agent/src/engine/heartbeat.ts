@@ -1,0 +1,31 @@
+// The heartbeat body (§2): queue depth and lag from the outbox, each source task's checkpoint and
+// last error — what the center's monitoring and warnings are computed from.
+import type { AgentConfigResponse, HeartbeatRequest, SourceTask } from '../center/types.ts';
+import type { StateStore } from '../state/store.ts';
+
+export const CONFIG_CACHE_KEY = 'center-config';
+
+export async function buildHeartbeat(store: StateStore, sources: SourceTask[], agentVersion: string, hostname: string, now = new Date()): Promise<HeartbeatRequest> {
+  const summary = await store.outboxSummary();
+  const states = new Map((await store.tasks()).map((t) => [t.taskId, t]));
+  return {
+    agentVersion,
+    hostname,
+    queueDepth: summary.depth,
+    lagSeconds: summary.oldest ? Math.max(0, Math.round((now.getTime() - summary.oldest.getTime()) / 1000)) : 0,
+    tasks: sources.map((s) => {
+      const st = states.get(s.taskId);
+      return { taskId: s.taskId, checkpoint: st?.checkpoint ?? null, lastError: st?.lastError ?? null };
+    }),
+  };
+}
+
+/** The last configuration the center sent, so extraction goes on while the center is away. */
+export async function cachedConfig(store: StateStore): Promise<AgentConfigResponse | null> {
+  const text = await store.get(CONFIG_CACHE_KEY);
+  return text ? (JSON.parse(text) as AgentConfigResponse) : null;
+}
+
+export async function cacheConfig(store: StateStore, config: AgentConfigResponse) {
+  await store.set(CONFIG_CACHE_KEY, JSON.stringify(config));
+}

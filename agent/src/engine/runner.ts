@@ -1,0 +1,189 @@
+// `zhengtong-agent run`: heartbeat, one worker per source task, the target delivery loop. Runs
+// until the signal aborts (SIGINT/SIGTERM) or the credential is revoked.
+import { CredentialRevokedError } from '../center/errors.ts';
+import { backoffMs, sleep } from '../center/retry.ts';
+import type { AgentConfigResponse, Delivery, TargetSpec } from '../center/types.ts';
+import { handleDelivery } from './apply.ts';
+import { errorText, type EngineContext } from './context.ts';
+import { buildHeartbeat, cacheConfig, cachedConfig } from './heartbeat.ts';
+import { SourceWorker } from './source-worker.ts';
+import { collectStatus, FATAL_KEY, writeStatusFile } from './status.ts';
+import { Wakeup } from './wakeup.ts';
+
+const POLL_WAIT_SECONDS = 20;
+
+export class AgentRunner {
+  readonly #ctx: EngineContext;
+  readonly #abort = new AbortController();
+  readonly #workers = new Map<string, SourceWorker>();
+  readonly #workerRuns: Promise<void>[] = [];
+  #targets = new Map<string, TargetSpec>();
+  #config: AgentConfigResponse | null = null;
+  #fatal: unknown = null;
+  #reachable: boolean | null = null;
+  #centerError: string | null = null;
+  #lastContactAt: Date | null = null;
+  readonly #configWake = new Wakeup();
+
+  /** `ctx.signal` is the caller's stop signal; the runner also stops itself on a fatal error. */
+  constructor(ctx: EngineContext) {
+    this.#ctx = { ...ctx, signal: AbortSignal.any([ctx.signal, this.#abort.signal]) };
+  }
+
+  async run(): Promise<void> {
+    const { store, log } = this.#ctx;
+    await store.set(FATAL_KEY, null);
+    log.info('agent starting', { node: this.#ctx.node.nodeCode, center: this.#ctx.client.baseUrl, stateDir: store.stateDir });
+    if (!(await this.#heartbeat())) {
+      const cached = await cachedConfig(store);
+      if (cached) {
+        log.warn('center unreachable at start; working from the last configuration it sent', { error: this.#centerError });
+        this.#applyConfig(cached);
+      }
+    }
+    const loops = [this.#heartbeatLoop(), this.#targetLoop()];
+    await Promise.all(loops.map((p) => p.catch((err) => this.#stopWith(err))));
+    await Promise.all(this.#workerRuns);
+    await this.#writeStatus();
+    if (this.#fatal) throw this.#fatal;
+    log.info('agent stopped');
+  }
+
+  #stopWith(err: unknown) {
+    if (!this.#fatal) {
+      this.#fatal = err;
+      this.#ctx.log.error('agent stopping', { error: errorText(err) });
+    }
+    this.#abort.abort();
+  }
+
+  async #heartbeatLoop() {
+    const { signal, config } = this.#ctx;
+    while (!signal.aborted) {
+      await sleep(config.heartbeatSeconds * 1000, signal);
+      if (signal.aborted) break;
+      await this.#heartbeat();
+    }
+  }
+
+  /** One heartbeat; true when the center answered. A revoked credential stops the agent. */
+  async #heartbeat(): Promise<boolean> {
+    const { store, client, log, version, hostname } = this.#ctx;
+    try {
+      const body = await buildHeartbeat(store, this.#config?.sources ?? [], version, hostname);
+      const res = await client.heartbeat(body, this.#ctx.signal);
+      if (this.#reachable === false) log.info('center reachable again');
+      this.#reachable = true;
+      this.#centerError = null;
+      this.#lastContactAt = new Date();
+      this.#applyConfig(res);
+      await cacheConfig(store, res);
+      return true;
+    } catch (err) {
+      if (err instanceof CredentialRevokedError) {
+        await store.set(FATAL_KEY, err.message);
+        this.#stopWith(err);
+        return false;
+      }
+      if (this.#ctx.signal.aborted) return false;
+      if (this.#reachable !== false) log.warn('heartbeat failed', { error: errorText(err) });
+      this.#reachable = false;
+      this.#centerError = errorText(err);
+      return false;
+    } finally {
+      await this.#writeStatus();
+    }
+  }
+
+  #applyConfig(res: AgentConfigResponse) {
+    this.#config = res;
+    this.#targets = new Map(res.targets.map((t) => [t.targetId, t]));
+    const seen = new Set<string>();
+    for (const task of res.sources) {
+      seen.add(task.taskId);
+      const w = this.#workers.get(task.taskId);
+      if (w) {
+        if (w.task.status !== task.status) this.#ctx.log.info('task status changed', { task: task.taskId, name: task.name, status: task.status, reason: task.statusReason ?? undefined });
+        w.update(task);
+        continue;
+      }
+      const worker = new SourceWorker(this.#ctx, task, (err) => this.#stopWith(err));
+      this.#workers.set(task.taskId, worker);
+      this.#workerRuns.push(worker.start());
+      if (task.status !== 'active') this.#ctx.log.info('task not active', { task: task.taskId, name: task.name, status: task.status, reason: task.statusReason ?? undefined });
+    }
+    for (const [id, w] of this.#workers) if (!seen.has(id)) w.retire();
+    for (const task of res.sources) void this.#ctx.store.setTaskStatus(task.taskId, task.status, task.statusReason);
+    this.#configWake.notify();
+  }
+
+  async #targetLoop() {
+    const { client, log, signal } = this.#ctx;
+    let failures = 0;
+    while (!signal.aborted) {
+      if (this.#targets.size === 0) {
+        // Nothing to receive until the center assigns a target to this node.
+        await this.#configWake.wait(60_000, signal);
+        continue;
+      }
+      let items: Delivery[];
+      try {
+        items = await client.deliveries(POLL_WAIT_SECONDS, 8, signal);
+        failures = 0;
+      } catch (err) {
+        if (err instanceof CredentialRevokedError) throw err;
+        if (signal.aborted) break;
+        failures++;
+        const delay = backoffMs(failures, 60_000);
+        if (failures === 1 || failures % 10 === 0) log.warn('polling deliveries failed', { error: errorText(err), retryInMs: delay });
+        await sleep(delay, signal);
+        continue;
+      }
+      await this.#applyAll(items);
+    }
+  }
+
+  /** Targets apply in parallel; each target's deliveries strictly one after another in seq order. */
+  async #applyAll(items: Delivery[]) {
+    const byTarget = new Map<string, Delivery[]>();
+    for (const d of items) byTarget.set(d.targetId, [...(byTarget.get(d.targetId) ?? []), d]);
+    await Promise.all(
+      [...byTarget.values()].map(async (list) => {
+        list.sort((a, b) => a.seq - b.seq);
+        for (const d of list) {
+          if (this.#ctx.signal.aborted) return;
+          let spec = this.#targets.get(d.targetId);
+          if (!spec) spec = await this.#refreshFor(d.targetId);
+          await handleDelivery(this.#ctx, d, spec);
+        }
+      }),
+    );
+  }
+
+  /** A delivery for a target this agent has not heard of yet: ask the center once. */
+  async #refreshFor(targetId: string): Promise<TargetSpec | undefined> {
+    try {
+      this.#applyConfig(await this.#ctx.client.config(this.#ctx.signal));
+    } catch (err) {
+      if (err instanceof CredentialRevokedError) throw err;
+    }
+    return this.#targets.get(targetId);
+  }
+
+  async #writeStatus() {
+    try {
+      const report = await collectStatus(this.#ctx.store, {
+        node: this.#ctx.node,
+        centerUrl: this.#ctx.client.baseUrl,
+        config: this.#config,
+        reachable: this.#reachable,
+        centerError: this.#centerError,
+        lastContactAt: this.#lastContactAt,
+        runningPid: process.pid,
+      });
+      writeStatusFile(this.#ctx.store.stateDir, report);
+    } catch (err) {
+      this.#ctx.log.debug('could not write status.json', { error: errorText(err) });
+    }
+  }
+}
