@@ -20,6 +20,13 @@ export interface Config {
   audit: { sealIntervalMs: number; batchSize: number };
   /** How often the deadline job pushes reminder and overdue notices (REMINDER_INTERVAL_MS, default 10 minutes). */
   reminders: { intervalMs: number };
+  /**
+   * The exchange center: where batch bodies are kept (EXCHANGE_STORE_DIR, default DATA_DIR/exchange),
+   * when a node counts as silent (EXCHANGE_NODE_SILENT_MINUTES, 5), back-pressure limits per task
+   * (EXCHANGE_MAX_QUEUED_BATCHES, 200; EXCHANGE_MAX_QUEUED_BYTES, 2 GiB) and the delivery lease
+   * (EXCHANGE_LEASE_SECONDS, 300).
+   */
+  exchange: { storeDir: string; silentMinutes: number; maxQueuedBatches: number; maxQueuedBytes: number; leaseSeconds: number; maxBatchBytes: number };
   runWorker: boolean;
   /**
    * Whose X-Forwarded-For to believe for the client IP recorded in the audit log: false (default,
@@ -76,6 +83,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     lockout: { maxFailures: int('LOCKOUT_MAX_FAILURES', 5, env), minutes: int('LOCKOUT_MINUTES', 15, env) },
     audit: { sealIntervalMs: int('AUDIT_SEAL_INTERVAL_MS', 5000, env), batchSize: int('AUDIT_BATCH_SIZE', 1000, env) },
     reminders: { intervalMs: positive('REMINDER_INTERVAL_MS', 600_000, env) },
+    exchange: {
+      storeDir: resolve(env.EXCHANGE_STORE_DIR || resolve(env.DATA_DIR || 'data', 'exchange')),
+      silentMinutes: positive('EXCHANGE_NODE_SILENT_MINUTES', 5, env),
+      maxQueuedBatches: positive('EXCHANGE_MAX_QUEUED_BATCHES', 200, env),
+      maxQueuedBytes: positive('EXCHANGE_MAX_QUEUED_BYTES', 2 * 1024 ** 3, env),
+      leaseSeconds: positive('EXCHANGE_LEASE_SECONDS', 300, env),
+      maxBatchBytes: positive('EXCHANGE_MAX_BATCH_BYTES', 8 * 1024 ** 3, env),
+    },
     runWorker: env.WORKER !== 'false',
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
     publicBaseUrl: (env.PUBLIC_BASE_URL || `http://localhost:${port}`).replace(/\/+$/, ''),

@@ -374,6 +374,119 @@ export interface MigrationTable {
   applied_at: DefaultTimestamp;
 }
 
+// --- exchange (0015) ---------------------------------------------------------------------------
+type Json<T> = ColumnType<T, string, string>;
+
+export interface ExchangeNodeTable {
+  id: Generated<string>;
+  code: string;
+  name: string;
+  department_id: string;
+  status: 'pending' | 'active' | 'revoked';
+  client_id: string | null;
+  enrol_token_hash: string | null;
+  enrol_token_expires_at: Timestamp | null;
+  agent_version: string | null;
+  hostname: string | null;
+  last_heartbeat_at: Timestamp | null;
+  queue_depth: number | null;
+  lag_seconds: number | null;
+  reported: ColumnType<Record<string, unknown>, string | undefined, string>;
+  created_by: string;
+  created_at: Timestamp;
+  enrolled_at: Timestamp | null;
+  revoked_at: Timestamp | null;
+  revoked_by: string | null;
+}
+
+export interface ExchangeTaskTable {
+  id: Generated<string>;
+  name: string;
+  resource_id: string;
+  resource_code: string;
+  resource_name: string;
+  provider_department_id: string;
+  source_node_id: string;
+  source: Json<unknown>;
+  fields: Json<unknown>;
+  schedule: Json<unknown>;
+  strategy: Json<unknown>;
+  status: 'active' | 'paused' | 'stopped';
+  status_code: string | null;
+  status_reason: string | null;
+  next_seq: Generated<string>;
+  created_by: string;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface ExchangeTargetTable {
+  id: Generated<string>;
+  task_id: string;
+  node_id: string;
+  consumer_department_id: string;
+  grant_id: string;
+  purpose: string;
+  connection: string;
+  table_name: string;
+  key_columns: string[];
+  mode: 'upsert' | 'append';
+  column_map: Json<Record<string, string>>;
+  status: 'active' | 'stopped';
+  status_code: string | null;
+  status_reason: string | null;
+}
+
+export interface ExchangeBatchTable {
+  id: string;
+  task_id: string;
+  source_node_id: string;
+  seq: ColumnType<string, number | string, number | string>;
+  kind: 'rows' | 'file';
+  manifest: Json<unknown>;
+  manifest_signature: string;
+  sm3: string;
+  bytes: ColumnType<string, number | string, number | string>;
+  row_count: number;
+  received_at: Timestamp;
+  settled_at: Timestamp | null;
+}
+
+export interface ExchangeDeliveryTable {
+  id: Generated<string>;
+  batch_id: string;
+  task_id: string;
+  target_id: string;
+  node_id: string;
+  seq: ColumnType<string, number | string, number | string>;
+  priority: number;
+  bytes: ColumnType<string, number | string, number | string>;
+  status: 'queued' | 'delivering' | 'applied' | 'failed' | 'expired';
+  attempts: Generated<number>;
+  lease_until: Timestamp | null;
+  available_at: Timestamp;
+  error_code: string | null;
+  error_message: string | null;
+  retryable: boolean | null;
+  applied_rows: number | null;
+  created_at: Timestamp;
+  delivered_at: Timestamp | null;
+  settled_at: Timestamp | null;
+}
+
+export interface ExchangeProvenanceTable {
+  id: Generated<string>;
+  batch_id: string;
+  task_id: string;
+  target_id: string | null;
+  node_id: string | null;
+  hop: 'extracted' | 'uploaded' | 'routed' | 'delivered' | 'applied' | 'failed' | 'expired';
+  at: Timestamp;
+  bytes: ColumnType<string | null, number | string | null, number | string | null> ;
+  row_count: number | null;
+  detail: ColumnType<unknown, string | null, string | null>;
+}
+
 export interface DB {
   'identity.division': DivisionTable;
   'identity.department': DepartmentTable;
@@ -400,5 +513,11 @@ export interface DB {
   'sharing.dispute': SharingDisputeTable;
   'sharing.duty': SharingDutyTable;
   'sharing.failing': SharingFailingTable;
+  'exchange.node': ExchangeNodeTable;
+  'exchange.task': ExchangeTaskTable;
+  'exchange.target': ExchangeTargetTable;
+  'exchange.batch': ExchangeBatchTable;
+  'exchange.delivery': ExchangeDeliveryTable;
+  'exchange.provenance': ExchangeProvenanceTable;
   'public.zt_migration': MigrationTable;
 }

@@ -93,5 +93,7 @@ export function normalizeError(err: unknown): AppError {
 }
 
 export function sendProblem(reply: FastifyReply, req: FastifyRequest, err: AppError) {
+  // Back-pressure and rate limits tell the caller when to come back (RFC 9110 §10.2.3).
+  if (typeof err.extra.retryAfter === 'number') reply.header('retry-after', String(err.extra.retryAfter));
   return reply.status(err.status).type('application/problem+json').send(toProblem(err, req));
 }

@@ -15,6 +15,13 @@ declare module 'fastify' {
     action?: string;
     /** Reachable while the user still has to replace an initial password. */
     allowPendingPasswordChange?: boolean;
+    /**
+     * The body is streamed (application/octet-stream), not buffered: a signed request's body hash
+     * is taken from X-ZT-Content-SM3 and the route must check the streamed bytes against it.
+     */
+    streamedBody?: boolean;
+    /** Telemetry (agent heartbeats): a write that changes no business state and is not audited. */
+    telemetry?: boolean;
   }
   interface FastifyRequest {
     actor: Actor | null;

@@ -54,6 +54,10 @@ export function createHttpServer(opts: HttpOptions): FastifyInstance {
     }
   });
 
+  // Exchange batches and files are streamed to disk by their routes, never held in memory (and so
+  // not subject to bodyLimit); routes that expect JSON refuse a stream by their schema.
+  app.addContentTypeParser('application/octet-stream', (_req, payload, done) => done(null, payload));
+
   app.addHook('onRequest', async (req, reply) => {
     reply.header('x-request-id', req.id);
     req.ctx = { actor: null, ip: req.ip ?? null, requestId: String(req.id), now: opts.clock.now() };

@@ -136,7 +136,7 @@ export async function revokeClient(deps: IdentityDeps, ctx: Ctx, id: string) {
  */
 export async function authenticateSignedRequest(
   deps: IdentityDeps,
-  req: { method: string; path: string; body: Buffer | null; headers: HeaderBag; now: Date },
+  req: { method: string; path: string; body: Buffer | null; bodySm3?: string; headers: HeaderBag; now: Date },
 ): Promise<Actor> {
   const h = readSignatureHeaders(req.headers);
   if (!h) throw new AppError('AUTH_SIGNATURE_INVALID', { message: 'Missing or malformed signature headers', messageZh: '签名请求头缺失或格式错误' });
@@ -144,7 +144,7 @@ export async function authenticateSignedRequest(
   if (!row) throw new AppError('AUTH_CLIENT_UNKNOWN');
   if (row.revoked_at) throw new AppError('AUTH_CLIENT_REVOKED');
   if (Math.abs(req.now.getTime() - h.timestamp) > MAX_CLOCK_SKEW_MS) throw new AppError('AUTH_SIGNATURE_STALE');
-  if (!verifyRequestSignature({ publicKey: row.public_key, method: req.method, path: req.path, body: req.body ?? Buffer.alloc(0), headers: req.headers })) {
+  if (!verifyRequestSignature({ publicKey: row.public_key, method: req.method, path: req.path, body: req.body ?? Buffer.alloc(0), bodySm3: req.bodySm3, headers: req.headers })) {
     throw new AppError('AUTH_SIGNATURE_INVALID');
   }
   const fresh = await deps.db.transaction().execute(async (trx) => {
@@ -171,4 +171,48 @@ export async function authenticateSignedRequest(
     divisionPath: row.division_path,
     grants: roles.get(row.id) ?? [],
   };
+}
+
+/**
+ * The credential of an exchange node, made when its agent enrols with a one-time token (the token,
+ * not an actor, authorises this; the exchange module checks it in the same transaction). The
+ * client holds only the role `exchange_agent`, scoped to its department.
+ */
+export async function createAgentClient(trx: Transaction<DB>, input: { clientId: string; name: string; departmentId: string; publicKey: string; now: Date }) {
+  let publicKeyPem: string;
+  try {
+    parseSm2PublicKey(input.publicKey.trim());
+    publicKeyPem = sm2PublicKeyToPem(input.publicKey.trim());
+  } catch (e) {
+    throw new AppError('VALIDATION_FAILED', { fields: [{ field: '/body/publicKey', message: `not an SM2 public key: ${(e as Error).message}`, messageZh: '不是有效的 SM2 公钥' }] });
+  }
+  const dup = await trx.selectFrom('identity.client').select('id').where('client_id', '=', input.clientId).executeTakeFirst();
+  if (dup) throw new AppError('DUPLICATE', { message: 'This node already has a credential', messageZh: '该节点已有接入凭证' });
+  const row = await trx
+    .insertInto('identity.client')
+    .values({
+      client_id: input.clientId,
+      name: input.name,
+      kind: 'agent',
+      department_id: input.departmentId,
+      public_key: publicKeyPem,
+      key_fingerprint: sm2KeyFingerprint(publicKeyPem),
+      created_at: input.now,
+      updated_at: input.now,
+    })
+    .returning(['id', 'key_fingerprint'])
+    .executeTakeFirstOrThrow();
+  await trx.insertInto('identity.client_role').values({ client_id: row.id, role: 'exchange_agent', scope: 'department' }).execute();
+  return { id: row.id, clientId: input.clientId, keyFingerprint: row.key_fingerprint, publicKeyPem };
+}
+
+/** Revokes a client as part of another change (a node's revocation), in the caller's transaction. */
+export async function revokeClientIn(trx: Transaction<DB>, id: string, now: Date) {
+  await trx.updateTable('identity.client').set({ revoked_at: now, updated_at: now }).where('id', '=', id).where('revoked_at', 'is', null).execute();
+}
+
+/** A client's SM2 public key (PEM), e.g. a source node's, for checking its batch signatures. */
+export async function clientPublicKey(db: Db, id: string): Promise<string | null> {
+  const row = await db.selectFrom('identity.client').select('public_key').where('id', '=', id).executeTakeFirst();
+  return row?.public_key ?? null;
 }

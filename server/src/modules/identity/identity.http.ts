@@ -4,7 +4,7 @@ import fp from 'fastify-plugin';
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema.ts';
 import { AppError } from '../../kernel/errors.ts';
-import { HEADER_CLIENT_ID } from '../../kernel/crypto/index.ts';
+import { HEADER_CLIENT_ID, HEADER_CONTENT_SM3, SM3_HEX_PATTERN } from '../../kernel/crypto/index.ts';
 import { record } from '../audit/index.ts';
 import { scopeFor, type Actor } from './domain/actor.ts';
 import type { RouteAccess } from '../../http/route-config.ts';
@@ -72,10 +72,16 @@ export const identityHttp = fp(async (app: FastifyInstance, opts: { deps: Identi
   app.addHook('preValidation', async (req) => {
     const access = req.routeOptions.config?.access;
     if (!access || access === 'public' || !isSigned(req)) return;
+    const streamed = req.routeOptions.config?.streamedBody === true;
+    const claimed = req.headers[HEADER_CONTENT_SM3.toLowerCase()];
+    if (streamed && (typeof claimed !== 'string' || !SM3_HEX_PATTERN.test(claimed))) {
+      throw new AppError('AUTH_SIGNATURE_INVALID', { message: `A streamed body needs ${HEADER_CONTENT_SM3} (64 lower-case hex)`, messageZh: `流式请求体须提供 ${HEADER_CONTENT_SM3}` });
+    }
     const actor = await authenticateSignedRequest(deps, {
       method: req.method,
       path: req.url,
       body: req.rawBody,
+      bodySm3: streamed ? (claimed as string) : undefined,
       headers: req.headers as Record<string, string>,
       now: req.ctx.now,
     });
@@ -89,7 +95,7 @@ export const identityHttp = fp(async (app: FastifyInstance, opts: { deps: Identi
     const ctx = req.ctx;
     if (!ctx) return;
     if (reply.statusCode < 400) {
-      if (!ctx.audited) req.log.warn({ url: req.url }, 'state-changing request finished without an audit entry');
+      if (!ctx.audited && !req.routeOptions.config?.telemetry) req.log.warn({ url: req.url }, 'state-changing request finished without an audit entry');
       return;
     }
     if (ctx.failureAudited) return;

@@ -7,3 +7,4 @@ export { authorityDepartmentIds } from './identity.authorities.ts';
 export { identityHttp } from './identity.http.ts';
 export { identityRoutes } from './identity.routes.ts';
 export type { IdentityDeps } from './identity.deps.ts';
+export { createAgentClient, revokeClientIn, clientPublicKey } from './clients.service.ts';

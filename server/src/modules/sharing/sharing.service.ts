@@ -718,3 +718,9 @@ export async function listEscalations(db: Kysely<DB>, ctx: Ctx, q: { page?: numb
   ]);
   return { items: await escalationDtos(db, rows), total: Number(count.n), page, pageSize };
 }
+
+/** A grant by id as other modules see it (the exchange checks a task target's grant on every batch). */
+export async function grantById(db: Db, id: string, now: Date): Promise<Grant | null> {
+  const row = await db.selectFrom('sharing.grant').selectAll().where('id', '=', id).executeTakeFirst();
+  return row ? toGrant(row, now) : null;
+}

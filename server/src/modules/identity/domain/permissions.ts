@@ -21,6 +21,10 @@ export const PERMISSIONS = [
   'sharing.request',
   'sharing.decide',
   'sharing.arbitrate',
+  'exchange.read',
+  'exchange.node.manage',
+  'exchange.task.manage',
+  'exchange.agent',
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];
@@ -40,22 +44,23 @@ export const ROLES = {
   platform_admin: {
     zh: '平台管理员',
     en: 'Platform administrator',
-    permissions: [...PERMISSIONS] as Permission[],
+    // An administrator configures the exchange but is not a node: 'exchange.agent' belongs to agents.
+    permissions: PERMISSIONS.filter((p) => p !== 'exchange.agent') as Permission[],
   },
   department_admin: {
     zh: '部门管理员',
     en: 'Department administrator',
-    permissions: [...READ_ORG, ...READ_CATALOG, 'org.department.manage', 'org.user.manage', 'org.client.read', 'org.client.manage', 'audit.read', ...SHARE] as Permission[],
+    permissions: [...READ_ORG, ...READ_CATALOG, 'org.department.manage', 'org.user.manage', 'org.client.read', 'org.client.manage', 'audit.read', ...SHARE, 'exchange.read', 'exchange.node.manage'] as Permission[],
   },
   data_officer: {
     zh: '数据专员',
     en: 'Data officer',
-    permissions: ['org.division.read', 'org.department.read', ...READ_CATALOG, 'catalog.manage', ...SHARE] as Permission[],
+    permissions: ['org.division.read', 'org.department.read', ...READ_CATALOG, 'catalog.manage', ...SHARE, 'exchange.read', 'exchange.task.manage'] as Permission[],
   },
   sharing_authority: {
     zh: '共享主管部门审核员',
     en: 'Sharing authority reviewer',
-    permissions: ['org.division.read', 'org.department.read', ...READ_CATALOG, 'catalog.review', 'sharing.arbitrate'] as Permission[],
+    permissions: ['org.division.read', 'org.department.read', ...READ_CATALOG, 'catalog.review', 'sharing.arbitrate', 'exchange.read', 'exchange.task.manage'] as Permission[],
   },
   approver: {
     zh: '审批人员',
@@ -70,12 +75,18 @@ export const ROLES = {
   supervisor: {
     zh: '监察员',
     en: 'Supervisor',
-    permissions: [...READ_ORG, ...READ_CATALOG, 'audit.read'] as Permission[],
+    permissions: [...READ_ORG, ...READ_CATALOG, 'audit.read', 'exchange.read'] as Permission[],
   },
   auditor: {
     zh: '审计员',
     en: 'Auditor',
-    permissions: [...READ_ORG, ...READ_CATALOG, 'org.client.read', 'audit.read', 'audit.verify'] as Permission[],
+    permissions: [...READ_ORG, ...READ_CATALOG, 'org.client.read', 'audit.read', 'audit.verify', 'exchange.read'] as Permission[],
+  },
+  exchange_agent: {
+    zh: '前置机节点',
+    en: 'Exchange node agent',
+    // Only the agent API: its own configuration, uploads, deliveries. Given to node credentials at enrolment.
+    permissions: ['exchange.agent'] as Permission[],
   },
 } as const;
 

@@ -1,0 +1,179 @@
+import { sql, type Kysely } from 'kysely';
+import type { DB } from '../../db/schema.ts';
+import type { RequestContext } from '../../kernel/context.ts';
+import { AppError } from '../../kernel/errors.ts';
+import { record } from '../audit/index.ts';
+import { clientPublicKey, type Actor } from '../identity/index.ts';
+import type { ExchangeDeps } from './exchange.deps.ts';
+import { enforceGrants } from './exchange.grants.ts';
+
+type Ctx = RequestContext<Actor>;
+type Node = { id: string; code: string; department_id: string };
+
+const deliveryNotFound = () => new AppError('NOT_FOUND', { message: 'Delivery not found', messageZh: '投递记录不存在' });
+/** Retryable failures come back after 5 s, 10 s, 20 s … up to 10 minutes. */
+const backoffMs = (attempts: number) => Math.min(600_000, 5_000 * 2 ** Math.max(0, attempts - 1));
+
+/**
+ * The deliveries ready for a node: per target, only its lowest open sequence number, and only when
+ * that one is queued and due, or leased and the lease ran out (a crashed agent). So a target sees
+ * its batches strictly in order, one at a time, and a failed batch holds its target (not others).
+ */
+async function nextReady(db: Kysely<DB>, nodeId: string, now: Date, limit: number) {
+  const heads = await db
+    .selectFrom('exchange.delivery as d')
+    .innerJoin('exchange.target as g', 'g.id', 'd.target_id')
+    .innerJoin('exchange.task as t', 't.id', 'd.task_id')
+    .select(['d.id', 'd.batch_id', 'd.task_id', 'd.target_id', 'd.seq', 'd.status', 'd.available_at', 'd.lease_until', 'd.priority', 'd.created_at', 'g.status as target_status', 't.status as task_status'])
+    .distinctOn('d.target_id')
+    .where('d.node_id', '=', nodeId)
+    .where('d.status', 'in', ['queued', 'delivering', 'failed'])
+    .orderBy('d.target_id')
+    .orderBy(sql`d.seq`)
+    .execute();
+  return heads
+    .filter((h) => h.target_status === 'active' && h.task_status !== 'stopped')
+    .filter((h) => (h.status === 'queued' && h.available_at <= now) || (h.status === 'delivering' && h.lease_until !== null && h.lease_until <= now))
+    .sort((a, b) => b.priority - a.priority || a.created_at.getTime() - b.created_at.getTime())
+    .slice(0, limit);
+}
+
+/** Leases ready deliveries to the node's agent; waits up to `wait` seconds for one (long poll). */
+export async function leaseDeliveries(deps: ExchangeDeps, ctx: Ctx, node: Node, q: { wait: number; limit: number }, signal?: AbortSignal) {
+  const started = Date.now();
+  const deadline = started + q.wait * 1000;
+  for (;;) {
+    // The request's clock (tests move it), advanced by the time spent waiting.
+    const now = new Date(ctx.now.getTime() + (Date.now() - started));
+    const ready = await nextReady(deps.db, node.id, now, q.limit);
+    if (ready.length) {
+      const leased = await deps.db.transaction().execute(async (trx) => {
+        const out: typeof ready = [];
+        for (const d of ready) {
+          // Purpose binding at the last moment: a grant revoked since routing stops the target.
+          const state = await enforceGrants(trx, ctx, d.task_id);
+          const target = await trx.selectFrom('exchange.target').select('status').where('id', '=', d.target_id).executeTakeFirstOrThrow();
+          if (state.status === 'stopped' || target.status !== 'active') continue;
+          const took = await trx
+            .updateTable('exchange.delivery')
+            .set((eb) => ({ status: 'delivering', lease_until: new Date(now.getTime() + deps.settings.leaseSeconds * 1000), attempts: eb('attempts', '+', 1), delivered_at: now }))
+            .where('id', '=', d.id)
+            .where('status', '=', d.status)
+            .returning('id')
+            .executeTakeFirst();
+          if (!took) continue;
+          await trx.insertInto('exchange.provenance').values({ batch_id: d.batch_id, task_id: d.task_id, target_id: d.target_id, node_id: node.id, hop: 'delivered', at: now, bytes: null, row_count: null, detail: null }).execute();
+          out.push(d);
+        }
+        return out;
+      });
+      if (leased.length) return { items: await describe(deps, leased.map((d) => d.id)) };
+    }
+    const left = deadline - Date.now();
+    if (left <= 0 || signal?.aborted) return { items: [] };
+    // Woken by an upload or a retry for this node; otherwise look again every second, which also
+    // finds deliveries routed by another center process.
+    await deps.waker.wait(node.id, Math.min(left, 1000), signal);
+  }
+}
+
+async function describe(deps: ExchangeDeps, ids: string[]) {
+  const rows = await deps.db
+    .selectFrom('exchange.delivery as d')
+    .innerJoin('exchange.batch as b', 'b.id', 'd.batch_id')
+    .innerJoin('exchange.node as s', 's.id', 'b.source_node_id')
+    .select(['d.id', 'd.batch_id', 'd.task_id', 'd.target_id', 'd.seq', 'd.lease_until', 'b.manifest', 'b.manifest_signature', 's.client_id as source_client_id'])
+    .where('d.id', 'in', ids)
+    .orderBy(sql`d.seq`)
+    .execute();
+  const keys = new Map<string, string | null>();
+  for (const r of rows) if (r.source_client_id && !keys.has(r.source_client_id)) keys.set(r.source_client_id, await clientPublicKey(deps.db, r.source_client_id));
+  return rows.map((r) => ({
+    deliveryId: r.id,
+    batchId: r.batch_id,
+    taskId: r.task_id,
+    targetId: r.target_id,
+    seq: Number(r.seq),
+    manifest: r.manifest,
+    manifestSignature: r.manifest_signature,
+    sourcePublicKey: r.source_client_id ? keys.get(r.source_client_id) ?? null : null,
+    leaseSeconds: deps.settings.leaseSeconds,
+  }));
+}
+
+/** The body of a batch, for a node that has a delivery of it. */
+export async function batchBodyFor(deps: ExchangeDeps, node: Node, batchId: string) {
+  const row = await deps.db
+    .selectFrom('exchange.batch as b')
+    .innerJoin('exchange.delivery as d', 'd.batch_id', 'b.id')
+    .select(['b.sm3', 'b.bytes'])
+    .where('b.id', '=', batchId)
+    .where('d.node_id', '=', node.id)
+    .executeTakeFirst();
+  if (!row) throw new AppError('NOT_FOUND', { message: 'No delivery of this batch to this node', messageZh: '本节点没有该批次的投递' });
+  const size = await deps.store.size(row.sm3);
+  if (size === null) throw new AppError('NOT_FOUND', { message: 'The batch body has left the store (expired)', messageZh: '批次内容已过期清除' });
+  return { stream: deps.store.open(row.sm3), bytes: size, sm3: row.sm3 };
+}
+
+async function ownDelivery(trx: Kysely<DB>, node: Node, id: string) {
+  const d = await trx
+    .selectFrom('exchange.delivery as d')
+    .innerJoin('exchange.target as g', 'g.id', 'd.target_id')
+    .innerJoin('exchange.task as t', 't.id', 'd.task_id')
+    .select(['d.id', 'd.batch_id', 'd.task_id', 'd.target_id', 'd.node_id', 'd.status', 'd.seq', 'd.bytes', 'd.attempts', 'g.purpose', 'g.grant_id', 'g.consumer_department_id', 't.name as task_name'])
+    .where('d.id', '=', id)
+    .forUpdate('d')
+    .executeTakeFirst();
+  if (!d || d.node_id !== node.id) throw deliveryNotFound();
+  return d;
+}
+
+/** The target applied the batch (or had applied it before): settle the delivery, audit with purpose. */
+export async function ackDelivery(deps: ExchangeDeps, ctx: Ctx, node: Node, id: string, body: { appliedRows: number; alreadyApplied: boolean }) {
+  await deps.db.transaction().execute(async (trx) => {
+    const d = await ownDelivery(trx, node, id);
+    if (d.status === 'applied') {
+      ctx.audited = true; // an acknowledgement repeated after a lost answer changes nothing
+      return;
+    }
+    await trx.updateTable('exchange.delivery').set({ status: 'applied', applied_rows: body.appliedRows, settled_at: ctx.now, lease_until: null, error_code: null, error_message: null }).where('id', '=', id).execute();
+    await trx.insertInto('exchange.provenance').values({ batch_id: d.batch_id, task_id: d.task_id, target_id: d.target_id, node_id: node.id, hop: 'applied', at: ctx.now, bytes: d.bytes, row_count: body.appliedRows, detail: JSON.stringify({ alreadyApplied: body.alreadyApplied }) }).execute();
+    await record(trx, ctx, {
+      action: 'exchange.delivery.apply',
+      target: { type: 'exchange_delivery', id, label: `${d.task_name} #${d.seq}` },
+      departmentId: d.consumer_department_id,
+      summary: { batchId: d.batch_id, taskId: d.task_id, rows: body.appliedRows, alreadyApplied: body.alreadyApplied, grantId: d.grant_id, purpose: d.purpose },
+    });
+  });
+  deps.waker.wake(node.id);
+}
+
+/** The target could not apply the batch: nothing was applied; retryable ones come back by themselves. */
+export async function failDelivery(deps: ExchangeDeps, ctx: Ctx, node: Node, id: string, body: { code: string; message: string; retryable: boolean }) {
+  await deps.db.transaction().execute(async (trx) => {
+    const d = await ownDelivery(trx, node, id);
+    if (d.status === 'applied') throw new AppError('CONFLICT', { message: 'The delivery was already acknowledged as applied', messageZh: '该投递已确认入库' });
+    await trx
+      .updateTable('exchange.delivery')
+      .set({
+        status: body.retryable ? 'queued' : 'failed',
+        available_at: new Date(ctx.now.getTime() + backoffMs(d.attempts)),
+        lease_until: null,
+        error_code: body.code,
+        error_message: body.message,
+        retryable: body.retryable,
+      })
+      .where('id', '=', id)
+      .execute();
+    await trx.insertInto('exchange.provenance').values({ batch_id: d.batch_id, task_id: d.task_id, target_id: d.target_id, node_id: node.id, hop: 'failed', at: ctx.now, bytes: d.bytes, row_count: null, detail: JSON.stringify(body) }).execute();
+    await record(trx, ctx, {
+      action: 'exchange.delivery.fail',
+      target: { type: 'exchange_delivery', id, label: `${d.task_name} #${d.seq}` },
+      departmentId: d.consumer_department_id,
+      outcome: 'failure',
+      errorCode: body.code,
+      summary: { batchId: d.batch_id, taskId: d.task_id, message: body.message, retryable: body.retryable },
+    });
+  });
+}

@@ -1,0 +1,48 @@
+import { EventEmitter } from 'node:events';
+import type { Kysely } from 'kysely';
+import type { DB } from '../../db/schema.ts';
+import type { BatchStore } from './exchange.store.ts';
+
+export interface ExchangeSettings {
+  /** A node without a heartbeat for this long is "silent" (warning). */
+  silentMinutes: number;
+  /** Back-pressure: per task, undelivered batches and bytes queued for reachable targets. */
+  maxQueuedBatches: number;
+  maxQueuedBytes: number;
+  /** How long a target agent holds a delivery before it is handed out again. */
+  leaseSeconds: number;
+  /** The largest single batch or file accepted (streamed to disk; this bounds disk, not memory). */
+  maxBatchBytes: number;
+}
+
+/**
+ * Wakes long-polling target agents when a delivery becomes ready for their node, in this process.
+ * Other center processes' agents still find it on their next poll tick (deliveries are rows).
+ */
+export class NodeWaker {
+  readonly #events = new EventEmitter().setMaxListeners(0);
+  wake(nodeId: string) {
+    this.#events.emit(nodeId);
+  }
+  /** Resolves when the node is woken or after `ms`, whichever is first. */
+  wait(nodeId: string, ms: number, signal?: AbortSignal): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.#events.off(nodeId, done);
+        signal?.removeEventListener('abort', done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.#events.once(nodeId, done);
+      signal?.addEventListener('abort', done, { once: true });
+    });
+  }
+}
+
+export interface ExchangeDeps {
+  db: Kysely<DB>;
+  store: BatchStore;
+  settings: ExchangeSettings;
+  waker: NodeWaker;
+}

@@ -1,0 +1,212 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, auditEntries, type TestApp } from '../harness.ts';
+import { NodeClient, PURPOSE, exchangeCast, taskBody } from './helpers.ts';
+
+/** The exchange center end to end through its HTTP API: nodes, tasks, batches, deliveries. */
+
+let t: TestApp;
+let cast: Awaited<ReturnType<typeof exchangeCast>>;
+let src: NodeClient;
+let dst: NodeClient;
+let taskId: string;
+const COLUMNS = ['uscc', 'name'];
+
+beforeAll(async () => {
+  t = await createTestApp({ env: { EXCHANGE_MAX_QUEUED_BATCHES: '3' } });
+  t.clock.set(new Date('2026-03-02T10:00:00+08:00'));
+  cast = await exchangeCast(t);
+  src = new NodeClient(t);
+  dst = new NodeClient(t);
+});
+afterAll(async () => t?.close());
+
+describe('nodes', () => {
+  it('enrols with the one-time token, which then stops working', async () => {
+    const res = await src.enrol(cast.source.token);
+    expect(res.body).toMatchObject({ nodeCode: 'nc-amr-01', clientId: 'node-nc-amr-01' });
+    const again = await t.anonymous().post('/api/exchange/enrol', { token: cast.source.token, publicKey: src.keys.publicKeyPem, agentVersion: '1', hostname: 'x' });
+    expect(again.status).toBe(401);
+    expect(again.body.code).toBe('EXCHANGE_ENROL_TOKEN_INVALID');
+    await dst.enrol(cast.target.token);
+    expect((await auditEntries(t, 'exchange.node.enrol')).filter((e) => e.outcome === 'success')).toHaveLength(2);
+  });
+
+  it('shows heartbeat, agent version and queue depth', async () => {
+    const hb = await src.heartbeat({ queueDepth: 7, lagSeconds: 3 });
+    expect(hb.status).toBe(200);
+    expect(hb.body.node.code).toBe('nc-amr-01');
+    const node = await cast.admin.get(`/api/exchange/nodes/${src.nodeId}`);
+    expect(node.body).toMatchObject({ status: 'active', health: 'online', agentVersion: '0.1.0-test', queueDepth: 7, lagSeconds: 3 });
+  });
+
+  it('keeps other departments out of a node', async () => {
+    const other = await t.login('sr_admin');
+    expect((await other.get(`/api/exchange/nodes/${src.nodeId}`)).status).toBe(403);
+    const list = await other.get('/api/exchange/nodes');
+    expect(list.body.items.map((n: { code: string }) => n.code)).not.toContain('nc-amr-01');
+  });
+
+  it('refuses a user calling the agent API', async () => {
+    const res = await cast.provider.post('/api/exchange/agent/heartbeat', { agentVersion: '1', hostname: 'x', queueDepth: 0, lagSeconds: 0, tasks: [] });
+    expect(res.status).toBe(403);
+  });
+});
+
+describe('tasks', () => {
+  it('refuses fields the grant does not cover and a target outside the grant', async () => {
+    const res = await cast.provider.post('/api/exchange/tasks', taskBody(cast, { fields: [{ field: 'uscc' }, { field: 'legal_rep_id' }] }));
+    expect(res.status).toBe(422);
+    expect(res.body.errors.map((e: { field: string }) => e.field)).toContain('/body/targets/0/grantId');
+    const wrongNode = await cast.provider.post('/api/exchange/tasks', taskBody(cast, { targets: [{ nodeId: cast.source.id, grantId: cast.grantId, connection: 'w', table: 't', mode: 'append' }] }));
+    expect(wrongNode.status).toBe(422);
+    expect(wrongNode.body.errors.map((e: { field: string }) => e.field)).toContain('/body/targets/0/nodeId');
+  });
+
+  it('refuses unknown catalog fields and a bad cron', async () => {
+    const res = await cast.provider.post('/api/exchange/tasks', taskBody(cast, { fields: [{ field: 'nope' }], schedule: { kind: 'cron', expression: 'not a cron' } }));
+    expect(res.status).toBe(422);
+    const fields = res.body.errors.map((e: { field: string }) => e.field);
+    expect(fields).toContain('/body/fields/0/field');
+    expect(fields).toContain('/body/schedule/expression');
+  });
+
+  it('creates a task; the source agent receives it, the target agent its target', async () => {
+    const res = await cast.provider.post('/api/exchange/tasks', taskBody(cast, { strategy: { batchSize: 5000 } }));
+    expect(res.status).toBe(201);
+    taskId = res.body.id;
+    expect(res.body.targets[0]).toMatchObject({ purpose: PURPOSE, keyColumns: ['uscc'], columnMap: { uscc: 'uscc', name: 'name' } });
+    const srcConf = (await src.heartbeat()).body;
+    expect(srcConf.sources[0]).toMatchObject({ taskId, status: 'active', fields: [{ field: 'uscc', column: 'uscc' }, { field: 'name', column: 'ent_name' }], strategy: { batchSize: 5000 } });
+    const dstConf = (await dst.heartbeat()).body;
+    expect(dstConf.targets[0]).toMatchObject({ taskId, table: 'public.enterprise_copy', mode: 'upsert' });
+    expect(dstConf.sources).toEqual([]);
+  });
+
+  it('lets the consumer see the task but not manage it', async () => {
+    expect((await cast.consumer.get(`/api/exchange/tasks/${taskId}`)).body.viewer).toEqual({ manage: false });
+    expect((await cast.consumer.post(`/api/exchange/tasks/${taskId}/pause`, {})).status).toBe(403);
+  });
+});
+
+describe('batches and deliveries', () => {
+  let first: Awaited<ReturnType<NodeClient['upload']>>;
+
+  it('stores a signed batch once and routes it to the target with provenance', async () => {
+    first = await src.upload(taskId, 1, '91360100MA35XXXX01,甲公司\n91360100MA35XXXX02,乙公司\n', { columns: COLUMNS });
+    expect(first.status).toBe(201);
+    expect(first.body.deliveries).toBe(1);
+    const again = await src.upload(taskId, 1, '91360100MA35XXXX01,甲公司\n91360100MA35XXXX02,乙公司\n', { columns: COLUMNS, batchId: first.manifest.batchId });
+    expect(again.status).toBe(200);
+    expect(await t.database.db.selectFrom('exchange.batch').select('id').execute()).toHaveLength(1);
+    const route = (await auditEntries(t, 'exchange.batch.route')).at(-1)!;
+    expect(JSON.stringify(route.summary)).toContain(PURPOSE);
+  });
+
+  it('refuses a body that does not match its checksum, and a forged manifest signature', async () => {
+    const tampered = await src.upload(taskId, 2, 'a,b\n', { columns: COLUMNS, tamper: 'x,y\n' });
+    expect(tampered.status).toBe(422);
+    expect(tampered.body.code).toBe('EXCHANGE_BATCH_INVALID');
+    const forged = await src.upload(taskId, 2, 'a,b\n', { columns: COLUMNS, badSignature: true });
+    expect(forged.status).toBe(422);
+    const wrongColumns = await src.upload(taskId, 2, 'a,b\n', { columns: ['uscc', 'legal_rep_id'] });
+    expect(wrongColumns.status).toBe(422);
+    expect(await t.database.db.selectFrom('exchange.batch').select('id').execute()).toHaveLength(1);
+  });
+
+  it('hands the target its delivery, the body and accepts the acknowledgement', async () => {
+    const polled = await dst.call('GET', '/api/exchange/agent/deliveries?wait=0');
+    expect(polled.body.items).toHaveLength(1);
+    const d = polled.body.items[0];
+    expect(d.manifest.sm3).toBe(first.manifest.sm3);
+    expect(d.sourcePublicKey).toContain('BEGIN PUBLIC KEY');
+    const body = await dst.call('GET', `/api/exchange/agent/batches/${d.batchId}/body`);
+    expect(body.text).toBe('91360100MA35XXXX01,甲公司\n91360100MA35XXXX02,乙公司\n');
+    // The source node has no delivery of it.
+    expect((await src.call('GET', `/api/exchange/agent/batches/${d.batchId}/body`)).status).toBe(404);
+    expect((await dst.call('POST', `/api/exchange/agent/deliveries/${d.deliveryId}/ack`, { appliedRows: 2, alreadyApplied: false })).status).toBe(204);
+    expect((await dst.call('POST', `/api/exchange/agent/deliveries/${d.deliveryId}/ack`, { appliedRows: 2, alreadyApplied: true })).status).toBe(204);
+    const prov = await cast.provider.get(`/api/exchange/batches/${d.batchId}/provenance`);
+    expect(prov.body.items.map((p: { hop: string }) => p.hop)).toEqual(['extracted', 'uploaded', 'routed', 'delivered', 'applied']);
+    const applied = (await auditEntries(t, 'exchange.delivery.apply')).filter((e) => e.outcome === 'success');
+    expect(applied).toHaveLength(1);
+    expect(JSON.stringify(applied[0].summary)).toContain(PURPOSE);
+  });
+
+  it('delivers per target in order, one at a time; a failure holds the target until retried', async () => {
+    const b2 = await src.upload(taskId, 2, 'k2,v\n', { columns: COLUMNS });
+    const b3 = await src.upload(taskId, 3, 'k3,v\n', { columns: COLUMNS });
+    expect([b2.status, b3.status]).toEqual([201, 201]);
+    const p1 = await dst.call('GET', '/api/exchange/agent/deliveries?wait=0');
+    expect(p1.body.items.map((d: { seq: number }) => d.seq)).toEqual([2]);
+    expect((await dst.call('GET', '/api/exchange/agent/deliveries?wait=0')).body.items).toEqual([]);
+    const id2 = p1.body.items[0].deliveryId;
+    await dst.call('POST', `/api/exchange/agent/deliveries/${id2}/fail`, { code: 'TARGET_COLUMN_MISSING', message: 'column "name" does not exist', retryable: false });
+    expect((await dst.call('GET', '/api/exchange/agent/deliveries?wait=0')).body.items).toEqual([]);
+    const failures = await cast.provider.get(`/api/exchange/deliveries?status=failed&taskId=${taskId}`);
+    expect(failures.body.items[0]).toMatchObject({ id: id2, errorCode: 'TARGET_COLUMN_MISSING', seq: 2 });
+    // The consumer fixes its own target and may retry; a department outside the task may not.
+    expect((await (await t.login('sr_admin')).post(`/api/exchange/deliveries/${id2}/retry`)).status).toBe(403);
+    expect((await cast.consumer.post(`/api/exchange/deliveries/${id2}/retry`)).status).toBe(204);
+    const p2 = await dst.call('GET', '/api/exchange/agent/deliveries?wait=0');
+    expect(p2.body.items.map((d: { seq: number }) => d.seq)).toEqual([2]);
+    await dst.call('POST', `/api/exchange/agent/deliveries/${id2}/ack`, { appliedRows: 1, alreadyApplied: false });
+    const p3 = await dst.call('GET', '/api/exchange/agent/deliveries?wait=0');
+    expect(p3.body.items.map((d: { seq: number }) => d.seq)).toEqual([3]);
+    await dst.call('POST', `/api/exchange/agent/deliveries/${p3.body.items[0].deliveryId}/ack`, { appliedRows: 1, alreadyApplied: false });
+  });
+
+  it('hands a delivery out again when its lease runs out (a crashed agent)', async () => {
+    await src.upload(taskId, 4, 'k4,v\n', { columns: COLUMNS });
+    const p = await dst.call('GET', '/api/exchange/agent/deliveries?wait=0');
+    expect(p.body.items).toHaveLength(1);
+    expect((await dst.call('GET', '/api/exchange/agent/deliveries?wait=0')).body.items).toEqual([]);
+    t.clock.set(new Date(t.clock.now().getTime() + 301_000));
+    const again = await dst.call('GET', '/api/exchange/agent/deliveries?wait=0');
+    expect(again.body.items.map((d: { deliveryId: string }) => d.deliveryId)).toEqual([p.body.items[0].deliveryId]);
+    await dst.call('POST', `/api/exchange/agent/deliveries/${p.body.items[0].deliveryId}/ack`, { appliedRows: 1, alreadyApplied: true });
+  });
+
+  it('pushes back when the route is full, dropping nothing', async () => {
+    await dst.heartbeat(); // the target is online, so its queue counts
+    for (const seq of [5, 6, 7]) {
+      const up = await src.upload(taskId, seq, `k${seq},v\n`, { columns: COLUMNS });
+      expect(up.status, JSON.stringify(up.body)).toBe(201);
+    }
+    const full = await src.upload(taskId, 8, 'k8,v\n', { columns: COLUMNS });
+    expect(full.status).toBe(429);
+    expect(full.headers['retry-after']).toBe('5');
+    expect(full.body.code).toBe('EXCHANGE_BACKPRESSURE');
+  });
+
+  it('stops the task at once when the grant is revoked, and says why', async () => {
+    const revoked = await cast.provider.post(`/api/sharing/grants/${cast.grantId}/revoke`, { reasons: '核验事项已调整' });
+    expect(revoked.status).toBe(200);
+    const up = await src.upload(taskId, 9, 'k9,v\n', { columns: COLUMNS });
+    expect(up.status).toBe(409);
+    expect(up.body).toMatchObject({ code: 'EXCHANGE_TASK_STOPPED', statusCode: 'GRANT_REVOKED' });
+    expect((await dst.call('GET', '/api/exchange/agent/deliveries?wait=0')).body.items).toEqual([]);
+    const task = await cast.provider.get(`/api/exchange/tasks/${taskId}`);
+    expect(task.body).toMatchObject({ status: 'stopped', statusCode: 'GRANT_REVOKED' });
+    expect(task.body.targets[0]).toMatchObject({ status: 'stopped', statusCode: 'GRANT_REVOKED' });
+    const conf = (await src.heartbeat()).body;
+    expect(conf.sources[0]).toMatchObject({ status: 'stopped', statusCode: 'GRANT_REVOKED' });
+    expect((await cast.provider.post(`/api/exchange/tasks/${taskId}/resume`, {})).status).toBe(409);
+  });
+
+  it('refuses a revoked node at once', async () => {
+    const res = await cast.admin.post(`/api/exchange/nodes/${dst.nodeId}/revoke`, { reasons: '设备更换' });
+    expect(res.body.status).toBe('revoked');
+    const hb = await dst.heartbeat();
+    expect(hb.status).toBe(401);
+    expect(hb.body.code).toBe('AUTH_CLIENT_REVOKED');
+  });
+
+  it('draws the topology and a throughput series', async () => {
+    const topo = await cast.provider.get('/api/exchange/topology');
+    expect(topo.body.nodes.map((n: { code: string }) => n.code).sort()).toEqual(['nc-amr-01', 'nc-approval-01']);
+    expect(topo.body.edges[0], JSON.stringify(topo.body)).toMatchObject({ taskId, rows24h: 5 });
+    const series = await cast.provider.get(`/api/exchange/tasks/${taskId}/series?hours=2`);
+    expect(series.body.unit).toBe('minute');
+    expect(series.body.points.reduce((n: number, p: { appliedRows: number }) => n + p.appliedRows, 0)).toBe(5);
+  });
+});
