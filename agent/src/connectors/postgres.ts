@@ -3,6 +3,7 @@
 // temporary table followed by one INSERT … SELECT. That keeps the agent near the COPY-pipe speed.
 import pg from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
+import { createReadStream, ReadStream } from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { pgMaskExpr } from './masking.ts';
@@ -40,6 +41,8 @@ export function createPostgresConnector(opts: PostgresConnectorOptions): Databas
   pool.on('error', () => {});
   const typeNames = new Map<number, string>();
   let appliedTableReady = false;
+  /** Per target table: false after a batch met keys already present (see apply). */
+  const newKeysOnly = new Map<string, boolean>();
 
   async function connect(what: string): Promise<pg.PoolClient> {
     try {
@@ -192,30 +195,59 @@ export function createPostgresConnector(opts: PostgresConnectorOptions): Databas
           const prev = await c.query<{ row_count: number }>('SELECT row_count FROM zt_exchange_applied WHERE batch_id = $1 AND target_id = $2', [batch.batchId, batch.targetId]);
           return { appliedRows: prev.rows[0]?.row_count ?? 0, alreadyApplied: true };
         }
-        const direct = target.mode === 'append' && plan.every((p) => p.target !== null);
-        let loadTable = table;
-        if (!direct) {
-          loadTable = 'zt_exchange_load';
-          const cols = plan.map((p, i) => (p.target !== null ? `t.${pgIdent(p.target)}` : `NULL::text AS ${pgIdent(`zt_unmapped_${i}`)}`));
-          await c.query(`CREATE TEMP TABLE zt_exchange_load ON COMMIT DROP AS SELECT ${cols.join(', ')} FROM ${table} AS t WITH NO DATA`);
+        const allMapped = plan.every((p) => p.target !== null);
+        const targetCols = plan.map((p, i) => pgIdent(p.target ?? `zt_unmapped_${i}`)).join(', ');
+        const copyInto = async (into: string, from: Readable) => {
+          const copy = c.query(copyFrom(`COPY ${into} (${targetCols}) FROM STDIN WITH (FORMAT csv)`));
+          await pipeline(from, copy);
+          const loaded = copy.rowCount ?? 0;
+          if (loaded !== batch.rowCount) {
+            throw new ConnectorError('BATCH_SCHEMA_MISMATCH', `batch has ${loaded} rows but its manifest says ${batch.rowCount} / 批次行数与清单不符`);
+          }
+          return loaded;
+        };
+        if (target.mode === 'append' && allMapped) {
+          return { appliedRows: await copyInto(table, body), alreadyApplied: false };
         }
-        const loadCols = plan.map((p, i) => pgIdent(p.target ?? `zt_unmapped_${i}`)).join(', ');
-        const copy = c.query(copyFrom(`COPY ${loadTable === table ? table : loadTable} (${loadCols}) FROM STDIN WITH (FORMAT csv)`));
-        await pipeline(body, copy);
-        const loaded = copy.rowCount ?? 0;
-        if (loaded !== batch.rowCount) {
-          throw new ConnectorError('BATCH_SCHEMA_MISMATCH', `batch has ${loaded} rows but its manifest says ${batch.rowCount} / 批次行数与清单不符`);
+
+        // Upsert of rows the table does not hold yet (a first load, an insert-only stream) is a
+        // plain COPY into the table: half the work of the temp-table route. Tried when the body
+        // can be read a second time, and while the table's last batches held only new keys;
+        // a key already present aborts it (to the savepoint) and the batch takes the temp route.
+        let input = body;
+        const again = allMapped ? reopenable(body) : null;
+        if (again && newKeysOnly.get(table) !== false) {
+          await c.query('SAVEPOINT zt_direct');
+          try {
+            const loaded = await copyInto(table, body);
+            await c.query('RELEASE SAVEPOINT zt_direct');
+            return { appliedRows: loaded, alreadyApplied: false };
+          } catch (err) {
+            if ((err as { code?: string }).code !== '23505') throw err;
+            await c.query('ROLLBACK TO SAVEPOINT zt_direct');
+            newKeysOnly.set(table, false);
+            input = again();
+          }
         }
-        if (direct) return { appliedRows: loaded, alreadyApplied: false };
+
+        const cols = plan.map((p, i) => (p.target !== null ? `t.${pgIdent(p.target)}` : `NULL::text AS ${pgIdent(`zt_unmapped_${i}`)}`));
+        await c.query(`CREATE TEMP TABLE zt_exchange_load ON COMMIT DROP AS SELECT ${cols.join(', ')} FROM ${table} AS t WITH NO DATA`);
+        await copyInto('zt_exchange_load', input);
         const mapped = plan.filter((p) => p.target !== null).map((p) => pgIdent(p.target!));
         let sql = `INSERT INTO ${table} AS t (${mapped.join(', ')}) SELECT ${mapped.join(', ')} FROM zt_exchange_load`;
-        if (target.mode === 'upsert') {
-          const keys = new Set(target.keyColumns);
-          const sets = plan.filter((p) => p.target !== null && !keys.has(p.target)).map((p) => `${pgIdent(p.target!)} = EXCLUDED.${pgIdent(p.target!)}`);
-          sql += ` ON CONFLICT (${target.keyColumns.map(pgIdent).join(', ')}) ${sets.length > 0 ? `DO UPDATE SET ${sets.join(', ')}` : 'DO NOTHING'}`;
+        if (target.mode === 'append') {
+          const ins = await c.query(sql);
+          return { appliedRows: ins.rowCount ?? 0, alreadyApplied: false };
         }
-        const ins = await c.query(sql);
-        return { appliedRows: ins.rowCount ?? 0, alreadyApplied: false };
+        const keys = new Set(target.keyColumns);
+        const sets = plan.filter((p) => p.target !== null && !keys.has(p.target)).map((p) => `${pgIdent(p.target!)} = EXCLUDED.${pgIdent(p.target!)}`);
+        sql += ` ON CONFLICT (${target.keyColumns.map(pgIdent).join(', ')}) ${sets.length > 0 ? `DO UPDATE SET ${sets.join(', ')}` : 'DO NOTHING'}`;
+        // xmax = 0 marks a freshly inserted row: a batch of only new keys lets the next try COPY.
+        const ins = await c.query<{ n: number; fresh: number }>(
+          `WITH ins AS (${sql} RETURNING (t.xmax = 0) AS fresh) SELECT count(*)::int AS n, count(*) FILTER (WHERE fresh)::int AS fresh FROM ins`);
+        const { n, fresh } = ins.rows[0];
+        if (n === fresh) newKeysOnly.delete(table);
+        return { appliedRows: n, alreadyApplied: false };
       }, (e) => mapPgApplyError(e, target.table));
     },
 
@@ -223,4 +255,13 @@ export function createPostgresConnector(opts: PostgresConnectorOptions): Databas
       await pool.end();
     },
   };
+}
+
+/** A batch file stream not yet read from can be opened again from its path. */
+function reopenable(body: Readable): (() => Readable) | null {
+  if (!(body instanceof ReadStream) || typeof body.path !== 'string' || body.bytesRead !== 0) return null;
+  const range = body as unknown as { start?: number; end?: number };
+  if ((range.start ?? 0) !== 0 || (range.end ?? Infinity) !== Infinity) return null;
+  const { path } = body;
+  return () => createReadStream(path);
 }

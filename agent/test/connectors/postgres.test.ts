@@ -1,4 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createReadStream } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pg from 'pg';
 import { createPostgresConnector } from '../../src/connectors/postgres.ts';
 import { ConnectorError, type BatchRef, type Checkpoint, type DatabaseConnector, type SourceSpec, type TargetApplySpec } from '../../src/connectors/types.ts';
@@ -254,6 +258,47 @@ describe('PostgreSQL connector', () => {
       expect(err2.code).toBe('CONNECTION_FAILED');
     } finally {
       await down.close();
+    }
+  });
+
+  it('upserts a batch file of new keys by COPY and falls back to the temp table when a key exists', async () => {
+    await dstDb.query('CREATE TABLE fast (id integer PRIMARY KEY, xm text, age integer NOT NULL)');
+    const dir = await mkdtemp(join(tmpdir(), 'zt-pg-apply-'));
+    const fast: TargetApplySpec = { table: 'fast', keyColumns: ['id'], mode: 'upsert', columnMap: { id: 'id', name: 'xm', age: 'age' } };
+    const columns: BatchRef['columns'] = [{ name: 'id', type: 'integer' }, { name: 'name', type: 'string' }, { name: 'age', type: 'integer' }];
+    let n = 0;
+    const fileBatch = async (ids: number[], age = (id: number) => String(id)) => {
+      const path = join(dir, `b${++n}.csv`);
+      await writeFile(path, ids.map((id) => `${id},n${id},${age(id)}\n`).join(''));
+      const ref = batchRef({ rowCount: ids.length, columns, seq: n });
+      return { ref, open: () => createReadStream(path) };
+    };
+    const range = (a: number, b: number) => Array.from({ length: b - a + 1 }, (_, i) => a + i);
+    const state = async () => (await dstDb.query('SELECT count(*)::int AS n, count(DISTINCT id)::int AS d, sum(age)::int AS s FROM fast')).rows[0];
+    try {
+      const b1 = await fileBatch(range(1, 100));
+      expect(await target.apply(fast, b1.ref, b1.open())).toEqual({ appliedRows: 100, alreadyApplied: false });
+      // New keys first, then one present: the COPY gets half way, rolls back to its savepoint,
+      // and the temp-table route applies the whole batch once.
+      const b2 = await fileBatch([...range(101, 150), 5], (id) => (id === 5 ? '1000' : String(id)));
+      expect(await target.apply(fast, b2.ref, b2.open())).toEqual({ appliedRows: 51, alreadyApplied: false });
+      const sum150 = (150 * 151) / 2 - 5 + 1000;
+      expect(await state()).toEqual({ n: 150, d: 150, s: sum150 });
+      for (const ids of [range(151, 160), range(161, 170), [1, 171]]) {
+        const b = await fileBatch(ids);
+        expect(await target.apply(fast, b.ref, b.open())).toEqual({ appliedRows: ids.length, alreadyApplied: false });
+      }
+      expect(await state()).toEqual({ n: 171, d: 171, s: sum150 + (171 * 172) / 2 - (150 * 151) / 2 });
+      expect(await target.apply(fast, b2.ref, b2.open())).toEqual({ appliedRows: 51, alreadyApplied: true });
+      // A bad value on either route applies nothing.
+      const before = await state();
+      const bad = await fileBatch(range(200, 210), (id) => (id === 205 ? 'x' : String(id)));
+      expect((await target.apply(fast, bad.ref, bad.open()).catch((e) => e)).code).toBe('TARGET_TYPE_MISMATCH');
+      const badNull = await fileBatch([220, 1], (id) => (id === 1 ? '' : '1'));
+      expect((await target.apply(fast, badNull.ref, badNull.open()).catch((e) => e)).code).toBe('TARGET_APPLY_FAILED');
+      expect(await state()).toEqual(before);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
     }
   });
 });
