@@ -9,7 +9,7 @@ import { CsvFormatError, encodeCsvField, readCsvRecords } from './csv.ts';
 import { maskText } from './masking.ts';
 import { isMyConnectionError, mapMyApplyError, mapMySourceError, myConnectionError } from './mysql-errors.ts';
 import { castPlaceholder, columnInfo, mysqlValueToText, textToMysqlValue, type MyColumnInfo } from './mysql-values.ts';
-import { checkCheckpoint, checkLimit, orderColumns, requiredColumns, subquery } from './source-plan.ts';
+import { EXACT_COUNT_LIMIT, checkCheckpoint, checkLimit, orderColumns, requiredColumns, subquery } from './source-plan.ts';
 import { myIdent, myTable } from './sql-names.ts';
 import { writeChunk } from './stream-util.ts';
 import {
@@ -175,8 +175,14 @@ export function createMysqlConnector(opts: MysqlConnectorOptions): DatabaseConne
       try {
         const infos = await orderColumnInfo(c, spec);
         const where = whereClause(spec, after, infos);
-        const [rows] = await c.query(`SELECT COUNT(*) AS n FROM ${fromClause(spec)} ${where.sql}`, where.values);
-        return Number((rows as { n: number | string }[])[0].n);
+        const select = `SELECT 1 FROM ${fromClause(spec)} ${where.sql}`;
+        // Bounded like the PostgreSQL count: past the limit the optimizer's estimate will do.
+        const [rows] = await c.query(`SELECT COUNT(*) AS n FROM (${select} LIMIT ${EXACT_COUNT_LIMIT + 1}) AS pending`, where.values);
+        const n = Number((rows as { n: number | string }[])[0].n);
+        if (n <= EXACT_COUNT_LIMIT) return n;
+        const [plan] = await c.query(`EXPLAIN ${select}`, where.values);
+        const estimate = Math.max(0, ...(plan as { rows: number | string | null }[]).map((p) => Number(p.rows ?? 0)));
+        return Math.max(n, estimate);
       } catch (err) {
         throw mapMySourceError(err, 'count');
       } finally {

@@ -8,7 +8,7 @@ import type { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { pgMaskExpr } from './masking.ts';
 import { mapPgApplyError, mapPgSourceError, pgConnectionError, isConnectionError } from './pg-errors.ts';
-import { checkCheckpoint, checkLimit, orderColumns, requiredColumns, subquery } from './source-plan.ts';
+import { EXACT_COUNT_LIMIT, checkCheckpoint, checkLimit, orderColumns, requiredColumns, subquery } from './source-plan.ts';
 import { pgIdent, pgLiteral, pgTable } from './sql-names.ts';
 import { pumpInto } from './stream-util.ts';
 import { planApply } from './apply-plan.ts';
@@ -151,8 +151,14 @@ export function createPostgresConnector(opts: PostgresConnectorOptions): Databas
       checkCheckpoint(spec, after);
       return inTransaction('count', 'BEGIN READ ONLY', async (c) => {
         const types = await orderTypes(c, spec);
-        const r = await c.query<{ n: string }>(`SELECT count(*) AS n FROM ${fromClause(spec)} ${whereClause(spec, after, types)}`);
-        return Number(r.rows[0].n);
+        const rows = `SELECT 1 FROM ${fromClause(spec)} ${whereClause(spec, after, types)}`;
+        // Counting is bounded: past EXACT_COUNT_LIMIT rows the planner's estimate will do (the
+        // count is asked after every full batch, and an exact count of a huge rest costs a scan).
+        const r = await c.query<{ n: string }>(`SELECT count(*) AS n FROM (${rows} LIMIT ${EXACT_COUNT_LIMIT + 1}) AS pending`);
+        const n = Number(r.rows[0].n);
+        if (n <= EXACT_COUNT_LIMIT) return n;
+        const plan = await c.query<{ 'QUERY PLAN': [{ Plan: { 'Plan Rows': number } }] }>(`EXPLAIN (FORMAT JSON) ${rows}`);
+        return Math.max(n, Math.round(plan.rows[0]['QUERY PLAN'][0].Plan['Plan Rows']));
       }, (e) => mapPgSourceError(e, 'count'));
     },
 

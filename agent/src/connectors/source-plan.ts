@@ -32,3 +32,6 @@ export function subquery(query: string): string {
 export function requiredColumns(spec: SourceSpec): string[] {
   return [...new Set([...spec.fields.map((f) => f.column), ...orderColumns(spec)])];
 }
+
+/** countPending counts exactly up to this many rows and estimates beyond. */
+export const EXACT_COUNT_LIMIT = 100_000;

@@ -254,4 +254,15 @@ describe('MySQL/MariaDB connector', () => {
     expect(await dstC.apply(toMy, r1, bodyOf(bad.replace('not-a-number', '9')))).toEqual({ appliedRows: 3, alreadyApplied: false });
     expect((await mySum(c)).n).toBe(before.n + 2);
   });
+
+  it('counts pending rows exactly up to 100,000 and estimates beyond', async () => {
+    await a.query('CREATE TABLE big (id INT PRIMARY KEY) ENGINE=InnoDB');
+    await a.query('INSERT INTO big SELECT seq FROM seq_1_to_150000');
+    await a.query('ANALYZE TABLE big');
+    const s = spec({ table: 'big', incremental: null, fields: [{ field: 'id', column: 'id', dataType: 'integer', mask: null }] });
+    const all = await srcA.countPending(s, null);
+    expect(all).toBeGreaterThan(100_000);
+    expect(Math.abs(all - 150_000)).toBeLessThan(50_000);
+    expect(await srcA.countPending(s, ['60000'])).toBe(90_000);
+  });
 });

@@ -301,4 +301,13 @@ describe('PostgreSQL connector', () => {
       await rm(dir, { recursive: true, force: true });
     }
   });
+
+  it('counts pending rows exactly up to 100,000 and estimates beyond', async () => {
+    await srcDb.query('CREATE TABLE big (id integer PRIMARY KEY); INSERT INTO big SELECT generate_series(1, 150000); ANALYZE big');
+    const s = spec({ table: 'big', incremental: null, fields: [{ field: 'id', column: 'id', dataType: 'integer', mask: null }] });
+    const all = await source.countPending(s, null);
+    expect(all).toBeGreaterThan(100_000);
+    expect(Math.abs(all - 150_000)).toBeLessThan(30_000);
+    expect(await source.countPending(s, ['60000'])).toBe(90_000);
+  });
 });
