@@ -94,7 +94,7 @@ export function createMysqlConnector(opts: MysqlConnectorOptions): DatabaseConne
 
   function fromClause(spec: SourceSpec): string {
     if ((spec.table === null) === (spec.query === null)) throw new ConnectorError('SOURCE_QUERY_FAILED', 'a source has exactly one of table or query');
-    return `${spec.table !== null ? myTable(spec.table) : subquery(spec.query!)} AS src`;
+    return `${spec.table !== null ? myTable(spec.table) : subquery(spec.query!, 'mysql')} AS src`;
   }
 
   const col = (name: string) => `src.${myIdent(name)}`;

@@ -73,7 +73,7 @@ export function createPostgresConnector(opts: PostgresConnectorOptions): Databas
 
   function fromClause(spec: SourceSpec): string {
     if ((spec.table === null) === (spec.query === null)) throw new ConnectorError('SOURCE_QUERY_FAILED', 'a source has exactly one of table or query');
-    return `${spec.table !== null ? pgTable(spec.table) : subquery(spec.query!)} AS src`;
+    return `${spec.table !== null ? pgTable(spec.table) : subquery(spec.query!, 'postgres')} AS src`;
   }
 
   const col = (name: string) => `src.${pgIdent(name)}`;

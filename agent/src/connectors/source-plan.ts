@@ -1,4 +1,5 @@
 // What both database connectors need to know about a source spec before writing dialect SQL.
+import { checkSourceQuery, type Dialect } from './query-text.ts';
 import { ConnectorError, type Checkpoint, type SourceSpec } from './types.ts';
 
 /** Columns that order the rows and make up the checkpoint: incremental column, then keys. */
@@ -21,11 +22,9 @@ export function checkLimit(limit: number): number {
   return limit;
 }
 
-/** A configured SELECT used as a subquery: a trailing semicolon would end the statement. */
-export function subquery(query: string): string {
-  const q = query.trim().replace(/;\s*$/, '');
-  if (q === '') throw new ConnectorError('SOURCE_QUERY_FAILED', 'the source query is empty');
-  return `(${q})`;
+/** A configured SELECT used as a subquery; newlines keep a trailing `--` comment inside it. */
+export function subquery(query: string, dialect: Dialect): string {
+  return `(\n${checkSourceQuery(query, dialect)}\n)`;
 }
 
 /** Every column the source must have: fields, keys and the incremental column. */

@@ -152,6 +152,12 @@ describe('PostgreSQL connector', () => {
     const q = spec({ table: null, query: 'SELECT id, name, id_no, age, updated_at, note FROM hr.person WHERE id % 2 = 0;' });
     const viaQuery = await extractAll(q, 4);
     expect(viaQuery.batches.flatMap((b) => ids(b.csv))).toEqual([2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24]);
+    const commented = spec({ table: null, query: 'SELECT * FROM hr.person -- every row\n-- and a closing comment' });
+    expect((await extractAll(commented, 100)).batches[0].rowCount).toBe(25);
+    const injected = spec({ table: null, query: 'SELECT * FROM hr.person) AS x; COMMIT; DROP TABLE hr.person; SELECT * FROM (SELECT 1' });
+    const err = await source.extract(injected, null, 10, collector().out).catch((e) => e);
+    expect(err.code).toBe('SOURCE_QUERY_FAILED');
+    expect((await srcDb.query('SELECT count(*)::int AS n FROM hr.person')).rows[0].n).toBe(25);
   });
 
   it('masks at the source: keeps the configured ends, hides short values whole, NULL stays NULL', async () => {
