@@ -1,7 +1,8 @@
 // Batch bodies are hashed while they are written, so a batch of any size is read from its source
 // once and never held in memory; fsync before rename makes the file durable before its outbox row.
 import { createHash } from 'node:crypto';
-import { open, rename, rm } from 'node:fs/promises';
+import { createWriteStream } from 'node:fs';
+import { rename, rm } from 'node:fs/promises';
 import { Transform, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 
@@ -13,7 +14,6 @@ export interface WrittenFile<T> {
 
 export async function writeBatchFile<T>(path: string, produce: (out: Writable) => Promise<T>): Promise<WrittenFile<T>> {
   const partPath = `${path}.part`;
-  const fh = await open(partPath, 'w', 0o600);
   const hash = createHash('sm3');
   let bytes = 0;
   const tap = new Transform({
@@ -24,19 +24,17 @@ export async function writeBatchFile<T>(path: string, produce: (out: Writable) =
       cb(null, buf);
     },
   });
-  const written = pipeline(tap, fh.createWriteStream({ autoClose: false }));
+  // flush: fsync before the descriptor closes, so the file is on disk before its outbox row.
+  const written = pipeline(tap, createWriteStream(partPath, { mode: 0o600, flush: true }));
   try {
     const result = await produce(tap);
     tap.end();
     await written;
-    await fh.sync();
-    await fh.close();
     await rename(partPath, path);
     return { result, sm3: hash.digest('hex'), bytes };
   } catch (err) {
     tap.destroy();
     await written.catch(() => {});
-    await fh.close().catch(() => {});
     await rm(partPath, { force: true });
     throw err;
   }
