@@ -71,7 +71,7 @@ describe('batch manifests', () => {
     expect(verifyBatchManifest(source.publicKeyPem, relayed, sig)).toBe(true);
     expect(verifyBatchManifest(other.publicKeyPem, relayed, sig)).toBe(false);
     expect(verifyBatchManifest(source.publicKeyPem, { ...relayed, rowCount: 3 }, sig)).toBe(false);
-    expect(() => buildManifest({ ...m, sm3: 'ABC', seq: 1 })).toThrow(/sm3/);
+    expect(() => buildManifest({ ...m, createdAt: undefined, sm3: 'ABC', seq: 1 })).toThrow(/sm3/);
   });
 
   it('a target accepts a good batch and names what is wrong with a bad one', () => {
