@@ -12,7 +12,7 @@ import { opsRoutes } from './http/ops.ts';
 import { auditRoutes, auditStatus, sealAll, type SigningKey } from './modules/audit/index.ts';
 import { CalendarService, calendarRoutes } from './modules/calendar/index.ts';
 import { catalogDcatRoutes, catalogDutyRoutes, catalogRoutes, catalogSubscriptionRoutes, catalogTreeRoutes, sendUpdateDutyNotices } from './modules/catalog/index.ts';
-import { BatchStore, NodeWaker, exchangeAgentRoutes, exchangeRoutes, type ExchangeDeps } from './modules/exchange/index.ts';
+import { BatchStore, NodeWaker, exchangeAgentRoutes, exchangeMetrics, exchangeRoutes, watchExchange, type ExchangeDeps } from './modules/exchange/index.ts';
 import { identityHttp, identityRoutes, type IdentityDeps } from './modules/identity/index.ts';
 import { notificationRoutes } from './modules/notifications/index.ts';
 import { sendSharingNotices, sharingRoutes, sharingStatsRoutes } from './modules/sharing/index.ts';
@@ -34,7 +34,9 @@ export interface App {
   sealNow(): Promise<number>;
   /** Pushes the reminder and overdue notices due now (the deadline job); returns how many stages went out. */
   remindNow(): Promise<number>;
-  /** Starts the in-process background worker (audit sealing, deadline notices). */
+  /** Runs the exchange watch now (warnings, expiry); returns how many warnings were raised. */
+  watchNow(): Promise<number>;
+  /** Starts the in-process background worker (audit sealing, deadline notices, exchange watch). */
   startWorker(): void;
   close(): Promise<void>;
 }
@@ -51,8 +53,11 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   const identity: IdentityDeps = { db, clock, config };
   const calendar = new CalendarService(db);
 
+  const { storeDir, watchIntervalMs, ...exchangeSettings } = config.exchange;
+  const exchange: ExchangeDeps = { db, store: new BatchStore(storeDir), settings: exchangeSettings, waker: new NodeWaker() };
+
   await http.register(identityHttp, { deps: identity, auditDb: db });
-  await http.register(opsRoutes, { database, auditUnsealed: async () => (await auditStatus(db)).unsealed });
+  await http.register(opsRoutes, { database, auditUnsealed: async () => (await auditStatus(db)).unsealed, collectors: [exchangeMetrics(exchange)] });
   await http.register(identityRoutes, { deps: identity });
   await http.register(auditRoutes, { db, key: signingKey });
   await http.register(calendarRoutes, { calendar });
@@ -64,8 +69,6 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   await http.register(sharingRoutes, { db, calendar, disputeAnswerWorkingDays: config.sharing.disputeAnswerWorkingDays });
   await http.register(sharingStatsRoutes, { db });
   await http.register(notificationRoutes, { db });
-  const { storeDir, ...exchangeSettings } = config.exchange;
-  const exchange: ExchangeDeps = { db, store: new BatchStore(storeDir), settings: exchangeSettings, waker: new NodeWaker() };
   await http.register(exchangeRoutes, { deps: exchange });
   await http.register(exchangeAgentRoutes, { deps: exchange });
   await http.register(swaggerUi, { routePrefix: '/api/docs' });
@@ -77,19 +80,24 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   const remindNow = () => sendDeadlineNotices(db, clock.now());
   let worker: ReturnType<typeof every> | null = null;
   let reminders: ReturnType<typeof every> | null = null;
+  let watch: ReturnType<typeof every> | null = null;
+  const watchNow = () => watchExchange(exchange, clock.now(), http.log);
 
   return {
     http,
     calendar,
     sealNow,
     remindNow,
+    watchNow,
     startWorker() {
+      watch ??= every('exchange.watch', watchIntervalMs, watchNow, http.log);
       worker ??= every('audit.seal', config.audit.sealIntervalMs, sealNow, http.log);
       reminders ??= every('deadline.notices', config.reminders.intervalMs, remindNow, http.log);
     },
     async close() {
       await worker?.stop();
       await reminders?.stop();
+      await watch?.stop();
       await http.close();
     },
   };

@@ -26,7 +26,19 @@ export interface Config {
    * (EXCHANGE_MAX_QUEUED_BATCHES, 200; EXCHANGE_MAX_QUEUED_BYTES, 2 GiB) and the delivery lease
    * (EXCHANGE_LEASE_SECONDS, 300).
    */
-  exchange: { storeDir: string; silentMinutes: number; maxQueuedBatches: number; maxQueuedBytes: number; leaseSeconds: number; maxBatchBytes: number };
+  exchange: {
+    storeDir: string;
+    silentMinutes: number;
+    maxQueuedBatches: number;
+    maxQueuedBytes: number;
+    leaseSeconds: number;
+    maxBatchBytes: number;
+    failureThreshold: number;
+    lagWarnSeconds: number;
+    retentionHours: number;
+    /** How often the exchange watch (warnings, expiry) runs (EXCHANGE_WATCH_INTERVAL_MS, 60 s). */
+    watchIntervalMs: number;
+  };
   runWorker: boolean;
   /**
    * Whose X-Forwarded-For to believe for the client IP recorded in the audit log: false (default,
@@ -90,6 +102,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxQueuedBytes: positive('EXCHANGE_MAX_QUEUED_BYTES', 2 * 1024 ** 3, env),
       leaseSeconds: positive('EXCHANGE_LEASE_SECONDS', 300, env),
       maxBatchBytes: positive('EXCHANGE_MAX_BATCH_BYTES', 8 * 1024 ** 3, env),
+      failureThreshold: positive('EXCHANGE_FAILURE_THRESHOLD', 3, env),
+      lagWarnSeconds: positive('EXCHANGE_LAG_WARN_SECONDS', 600, env),
+      retentionHours: positive('EXCHANGE_RETENTION_HOURS', 72, env),
+      watchIntervalMs: positive('EXCHANGE_WATCH_INTERVAL_MS', 60_000, env),
     },
     runWorker: env.WORKER !== 'false',
     trustProxy: parseTrustProxy(env.TRUST_PROXY),

@@ -487,6 +487,21 @@ export interface ExchangeProvenanceTable {
   detail: ColumnType<unknown, string | null, string | null>;
 }
 
+export interface ExchangeWarningTable {
+  id: Generated<string>;
+  kind: 'node_silent' | 'task_failing' | 'lag_high' | 'row_count_abnormal' | 'expiry_pending' | 'expired';
+  subject: string;
+  node_id: string | null;
+  task_id: string | null;
+  department_id: string;
+  message: string;
+  message_zh: string;
+  detail: ColumnType<unknown, string | null, string | null>;
+  raised_at: Timestamp;
+  last_seen_at: Timestamp;
+  resolved_at: Timestamp | null;
+}
+
 export interface DB {
   'identity.division': DivisionTable;
   'identity.department': DepartmentTable;
@@ -519,5 +534,6 @@ export interface DB {
   'exchange.batch': ExchangeBatchTable;
   'exchange.delivery': ExchangeDeliveryTable;
   'exchange.provenance': ExchangeProvenanceTable;
+  'exchange.warning': ExchangeWarningTable;
   'public.zt_migration': MigrationTable;
 }

@@ -5,7 +5,7 @@ import type { Database } from '../db/database.ts';
 import { migrationStatus } from '../db/migrator.ts';
 
 /** /healthz (the process answers), /readyz (database and schema ready) and /metrics. */
-export async function opsRoutes(app: FastifyInstance, opts: { database: Database; auditUnsealed: () => Promise<number> }) {
+export async function opsRoutes(app: FastifyInstance, opts: { database: Database; auditUnsealed: () => Promise<number>; collectors?: ((registry: Registry) => void)[] }) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'zhengtong_' });
   const requests = new Histogram({
@@ -29,6 +29,8 @@ export async function opsRoutes(app: FastifyInstance, opts: { database: Database
       this.set(await opts.auditUnsealed().catch(() => -1));
     },
   });
+
+  for (const add of opts.collectors ?? []) add(registry);
 
   app.addHook('onResponse', async (req, reply) => {
     const route = req.routeOptions.url ?? 'unmatched';

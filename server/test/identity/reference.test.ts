@@ -13,7 +13,7 @@ describe('reference lists', () => {
     const res = await officer.get('/api/roles');
     expect(res.status).toBe(200);
     const roles = Object.fromEntries(res.body.items.map((r: { role: string }) => [r.role, r]));
-    expect(Object.keys(roles).sort()).toEqual(['approver', 'auditor', 'data_officer', 'department_admin', 'platform_admin', 'sharing_authority', 'supervisor', 'window_staff']);
+    expect(Object.keys(roles).sort()).toEqual(['approver', 'auditor', 'data_officer', 'department_admin', 'exchange_agent', 'platform_admin', 'sharing_authority', 'supervisor', 'window_staff']);
     expect(roles.data_officer).toMatchObject({ zh: '数据专员', en: 'Data officer' });
     expect(roles.supervisor.zh).toBe('监察员');
     expect(roles.auditor.permissions).toContain('audit.verify');

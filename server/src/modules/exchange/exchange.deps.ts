@@ -13,6 +13,12 @@ export interface ExchangeSettings {
   leaseSeconds: number;
   /** The largest single batch or file accepted (streamed to disk; this bounds disk, not memory). */
   maxBatchBytes: number;
+  /** A task "fails K times": this many failed applies within an hour raise a warning. */
+  failureThreshold: number;
+  /** Lag warning: a delivery waiting longer than this, or an agent reporting more. */
+  lagWarnSeconds: number;
+  /** Expiry: an undelivered batch is discarded for its target after this long, warned a day before. */
+  retentionHours: number;
 }
 
 /**

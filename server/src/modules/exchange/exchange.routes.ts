@@ -5,6 +5,7 @@ import * as S from './exchange.schemas.ts';
 import * as nodes from './exchange.nodes.ts';
 import * as tasks from './exchange.tasks.ts';
 import * as monitor from './exchange.monitor.ts';
+import { listWarnings, overview } from './exchange.overview.ts';
 
 /**
  * Exchange management (交换管理) for people in the console: front-end processor nodes and their
@@ -89,6 +90,16 @@ export async function exchangeRoutes(fastify: FastifyInstance, { deps }: { deps:
     await monitor.retryDelivery(deps, req.ctx, req.params.id);
     return reply.code(204).send();
   });
+
+  app.get('/api/exchange/overview', {
+    config: { access: 'exchange.read' },
+    schema: { tags, summary: '交换概况 / Nodes by health, tasks by status, queued and failed deliveries, rows applied in 24 h, open warnings' },
+  }, async (req) => overview(deps, req.ctx));
+
+  app.get('/api/exchange/warnings', {
+    config: { access: 'exchange.read' },
+    schema: { tags, summary: '交换告警 / Warnings: silent nodes, failing tasks, lag, abnormal data volume, expiry', querystring: S.WarningQuery },
+  }, async (req) => listWarnings(deps, req.ctx, req.query));
 
   app.get('/api/exchange/topology', {
     config: { access: 'exchange.read' },

@@ -94,6 +94,12 @@ export const DeliveryQuery = Strict({
   status: Type.Optional(lit(['queued', 'delivering', 'applied', 'failed', 'expired'], '状态 / status')),
   taskId: Type.Optional(Uuid()),
 });
+export const WarningQuery = Strict({
+  ...PageQuery,
+  status: Type.Optional(lit(['open', 'resolved'], '状态 / open or resolved')),
+  kind: Type.Optional(lit(['node_silent', 'task_failing', 'lag_high', 'row_count_abnormal', 'expiry_pending', 'expired'], '类型 / kind')),
+  taskId: Type.Optional(Uuid()),
+});
 export const SeriesQuery = Strict({ hours: Type.Optional(Type.Integer({ minimum: 1, maximum: 24 * 31, default: 24 })) });
 
 // --- agent API -----------------------------------------------------------------------------------

@@ -199,7 +199,11 @@ export async function createTask(deps: ExchangeDeps, ctx: Ctx, input: CreateTask
     if (fields.some((x) => x.field === f.field)) return errors.push(fieldErr(`${at}/field`, 'duplicate field', '信息项重复'));
     const column = f.column ?? f.field;
     if (!IDENTIFIER.test(column)) return errors.push(fieldErr(`${at}/column`, 'not a column name', '列名不合法'));
-    fields.push({ field: f.field, column, dataType: (dataTypes.get(f.field) ?? 'other') as DataType, mask: resolveMask(f.mask) });
+    const dataType = (dataTypes.get(f.field) ?? 'other') as DataType;
+    const mask = resolveMask(f.mask);
+    // A masked value travels as text, which only a text field can hold at the target.
+    if (mask && dataType !== 'string') return errors.push(fieldErr(`${at}/mask`, `only string fields can be masked (${f.field} is ${dataType})`, `仅字符型信息项可脱敏（${f.field} 为 ${dataType}）`));
+    fields.push({ field: f.field, column, dataType, mask });
   });
   [...input.source.keyColumns, ...(input.source.incremental ? [input.source.incremental.column] : [])].forEach((c) => {
     if (!IDENTIFIER.test(c)) errors.push(fieldErr('/body/source/keyColumns', `not a column name: ${c}`, `列名不合法：${c}`));

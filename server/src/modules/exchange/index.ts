@@ -3,3 +3,5 @@ export { exchangeRoutes } from './exchange.routes.ts';
 export { exchangeAgentRoutes } from './exchange.agent.routes.ts';
 export { BatchStore } from './exchange.store.ts';
 export { NodeWaker, type ExchangeDeps, type ExchangeSettings } from './exchange.deps.ts';
+export { watchExchange } from './exchange.watch.ts';
+export { exchangeMetrics } from './exchange.overview.ts';
