@@ -12,7 +12,7 @@ import { opsRoutes } from './http/ops.ts';
 import { auditRoutes, auditStatus, sealAll, type SigningKey } from './modules/audit/index.ts';
 import { CalendarService, calendarRoutes } from './modules/calendar/index.ts';
 import { catalogDcatRoutes, catalogDutyRoutes, catalogRoutes, catalogSubscriptionRoutes, catalogTreeRoutes, sendUpdateDutyNotices } from './modules/catalog/index.ts';
-import { BatchStore, NodeWaker, exchangeAgentRoutes, exchangeMetrics, exchangeRoutes, watchExchange, type ExchangeDeps } from './modules/exchange/index.ts';
+import { BatchStore, NodeWaker, exchangeAgentRoutes, exchangeMetrics, exchangeRoutes, exchangeTopicRoutes, watchExchange, type ExchangeDeps } from './modules/exchange/index.ts';
 import { identityHttp, identityRoutes, type IdentityDeps } from './modules/identity/index.ts';
 import { notificationRoutes } from './modules/notifications/index.ts';
 import { sendSharingNotices, sharingRoutes, sharingStatsRoutes } from './modules/sharing/index.ts';
@@ -71,6 +71,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   await http.register(notificationRoutes, { db });
   await http.register(exchangeRoutes, { deps: exchange });
   await http.register(exchangeAgentRoutes, { deps: exchange });
+  await http.register(exchangeTopicRoutes, { deps: exchange });
   await http.register(swaggerUi, { routePrefix: '/api/docs' });
   if (hasWeb) await http.register(fastifyStatic, { root: config.webDist, wildcard: false, index: ['index.html'] });
   for (const plugin of opts.plugins ?? []) await http.register(plugin);

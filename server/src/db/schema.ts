@@ -502,6 +502,56 @@ export interface ExchangeWarningTable {
   resolved_at: Timestamp | null;
 }
 
+export interface ExchangeTopicTable {
+  id: Generated<string>;
+  code: string;
+  name: string;
+  resource_id: string;
+  resource_code: string;
+  resource_name: string;
+  provider_department_id: string;
+  key_field: string;
+  fields: string[];
+  event_types: string[];
+  retention_hours: number;
+  next_seq: ColumnType<string, number | string | undefined, number | string>;
+  created_by: string;
+  created_at: Timestamp;
+}
+
+export interface ExchangeTopicEventTable {
+  topic_id: string;
+  seq: ColumnType<string, number | string, number | string>;
+  id: string;
+  key: string;
+  type: string;
+  payload: Json<Record<string, unknown>>;
+  occurred_at: Timestamp;
+  published_at: Timestamp;
+  publisher_node_id: string;
+}
+
+export interface ExchangeSubscriptionTable {
+  id: Generated<string>;
+  topic_id: string;
+  node_id: string;
+  consumer_department_id: string;
+  grant_id: string;
+  purpose: string;
+  fields: string[];
+  connection: string;
+  table_name: string;
+  mode: 'upsert' | 'append';
+  column_map: Json<Record<string, string>>;
+  cursor: ColumnType<string, number | string | undefined, number | string>;
+  status: 'active' | 'stopped';
+  status_code: string | null;
+  status_reason: string | null;
+  created_by: string;
+  created_at: Timestamp;
+  last_ack_at: Timestamp | null;
+}
+
 export interface DB {
   'identity.division': DivisionTable;
   'identity.department': DepartmentTable;
@@ -535,5 +585,8 @@ export interface DB {
   'exchange.delivery': ExchangeDeliveryTable;
   'exchange.provenance': ExchangeProvenanceTable;
   'exchange.warning': ExchangeWarningTable;
+  'exchange.topic': ExchangeTopicTable;
+  'exchange.topic_event': ExchangeTopicEventTable;
+  'exchange.subscription': ExchangeSubscriptionTable;
   'public.zt_migration': MigrationTable;
 }

@@ -6,6 +6,7 @@ import type { ExchangeDeps } from './exchange.deps.ts';
 import * as S from './exchange.schemas.ts';
 import { enrolNode, nodeOfActor, recordHeartbeat } from './exchange.nodes.ts';
 import { agentConfig, tasksOfNode } from './exchange.tasks.ts';
+import { topicConfig } from './exchange.topics.ts';
 import { enforceGrants } from './exchange.grants.ts';
 import { parseManifest, receiveBatch } from './exchange.batches.ts';
 import { ackDelivery, batchBodyFor, failDelivery, leaseDeliveries } from './exchange.deliveries.ts';
@@ -27,7 +28,8 @@ export async function exchangeAgentRoutes(fastify: FastifyInstance, { deps }: { 
   /** The configuration for this node, after checking every involved task's grants (purpose binding). */
   const configFor = async (req: FastifyRequest, nodeId: string) => {
     for (const taskId of await tasksOfNode(deps.db, nodeId)) await deps.db.transaction().execute((trx) => enforceGrants(trx, req.ctx, taskId));
-    return agentConfig(deps.db, nodeId);
+    const node = await deps.db.selectFrom('exchange.node').select(['id', 'code', 'department_id']).where('id', '=', nodeId).executeTakeFirstOrThrow();
+    return { ...(await agentConfig(deps.db, nodeId)), ...(await topicConfig(deps.db, req.ctx, node)) };
   };
   const nodeInfo = (n: Awaited<ReturnType<typeof node>>) => ({ id: n.id, code: n.code, name: n.name, departmentId: n.department_id });
 

@@ -141,3 +141,48 @@ export const Manifest = Strict({
   file: nullable(Strict({ name: Type.String({ minLength: 1, maxLength: 255 }), contentType: Type.String({ maxLength: 127 }) })),
   createdAt: Type.String({ format: 'date-time' }),
 });
+
+// --- publish/subscribe -------------------------------------------------------------------------
+const FieldName = Type.String({ pattern: '^[A-Za-z][A-Za-z0-9_]{0,63}$' });
+const From = Type.String({ minLength: 6, maxLength: 40, description: "从何处开始：earliest（保留期内全部）、latest（仅新事件）或 ISO 时间 / 'earliest', 'latest' or an ISO time" });
+export const CreateTopicBody = Strict({
+  code: Type.String({ pattern: '^[a-z][a-z0-9._-]{1,62}$', description: '主题编码，如 licence.issued / topic code' }),
+  name: text(200, '主题名称 / name'),
+  resourceId: Uuid('已发布的目录资源 / published catalog resource'),
+  keyField: FieldName,
+  fields: Type.Array(FieldName, { minItems: 1, maxItems: 200, description: '事件携带的信息项 / fields events carry' }),
+  eventTypes: Type.Array(Type.String({ pattern: '^[a-z][a-z0-9._-]{1,62}$' }), { minItems: 1, maxItems: 50, description: '事件类型，如 licence.issued、address.changed / event types' }),
+  retentionHours: Type.Optional(Type.Integer({ minimum: 1, maximum: 8760, description: '保留时长（小时，默认 168）/ retention, hours' })),
+});
+export const TopicQuery = Strict({ ...PageQuery, resourceId: Type.Optional(Uuid()), q: Type.Optional(Type.String({ maxLength: 100 })) });
+export const SubscribeBody = Strict({
+  nodeId: Uuid('订阅节点 / subscribing node'),
+  grantId: Uuid('共享授权 / grant'),
+  connection: Type.String({ minLength: 1, maxLength: 32 }),
+  table: Type.String({ minLength: 1, maxLength: 127, description: '写入的表 / table the agent writes to' }),
+  mode: lit(['upsert', 'append'], '按键更新（最新状态）或追加（事件日志）/ upsert by key or append'),
+  columnMap: Type.Optional(Type.Record(Type.String({ maxLength: 64 }), Column('目标列 / target column'))),
+  from: From,
+});
+export const RewindBody = Strict({ from: From });
+export const SubscriptionQuery = Strict({ ...PageQuery, topicId: Type.Optional(Uuid()), nodeId: Type.Optional(Uuid()) });
+export const TopicCodeParams = Strict({ code: Type.String({ pattern: '^[a-z][a-z0-9._-]{1,62}$' }) });
+export const SubscriptionParams = Strict({ subscriptionId: Uuid() });
+export const PublishBody = Strict({
+  events: Type.Array(
+    Strict({
+      id: Type.Optional(Uuid('事件标识（重发时去重）/ event id, for de-duplication')),
+      key: Type.String({ minLength: 1, maxLength: 200 }),
+      type: Type.String({ minLength: 1, maxLength: 63 }),
+      payload: Type.Record(Type.String({ maxLength: 64 }), Type.Unknown()),
+      occurredAt: Type.Optional(Type.String({ format: 'date-time' })),
+    }),
+    { minItems: 1, maxItems: 1000 },
+  ),
+});
+export const EventsQuery = Strict({
+  after: Type.Optional(Type.Integer({ minimum: 0 })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 5000, default: 500 })),
+  wait: Type.Optional(Type.Integer({ minimum: 0, maximum: 30, default: 0 })),
+});
+export const EventAckBody = Strict({ seq: Type.Integer({ minimum: 1 }) });

@@ -3,6 +3,7 @@ import type { DB } from '../../db/schema.ts';
 import { systemContext } from '../../kernel/context.ts';
 import { record } from '../audit/index.ts';
 import type { ExchangeDeps } from './exchange.deps.ts';
+import { pruneEvents } from './exchange.topics.ts';
 
 type Kind = DB['exchange.warning']['kind'];
 interface Finding {
@@ -40,6 +41,7 @@ export async function watchExchange(deps: ExchangeDeps, now: Date, log: WatchLog
   let raised = 0;
   for (const [kind, list] of Object.entries(findings) as [Kind, Finding[]][]) raised += await sync(db, kind, list, now, log, kind !== 'expired');
   await settleBatches(deps, now);
+  await pruneEvents(db, now);
   return raised;
 }
 

@@ -1,6 +1,7 @@
 /** The exchange module's public API: other modules import only from here. */
 export { exchangeRoutes } from './exchange.routes.ts';
 export { exchangeAgentRoutes } from './exchange.agent.routes.ts';
+export { exchangeTopicRoutes } from './exchange.topics.routes.ts';
 export { BatchStore } from './exchange.store.ts';
 export { NodeWaker, type ExchangeDeps, type ExchangeSettings } from './exchange.deps.ts';
 export { watchExchange } from './exchange.watch.ts';
