@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, auditEntries, type TestApp } from '../harness.ts';
 import { NodeClient, PURPOSE, exchangeCast, taskBody } from './helpers.ts';
+import { entryContent } from '../catalog/helpers.ts';
 
 /** The exchange center end to end through its HTTP API: nodes, tasks, batches, deliveries. */
 
@@ -88,6 +89,37 @@ describe('tasks', () => {
   });
 });
 
+describe('files (unstructured data)', () => {
+  it('moves files whole, only under a grant of the whole resource', async () => {
+    const files = { kind: 'files', connection: 'scans', table: null, query: null, keyColumns: [], incremental: null };
+    const target = { nodeId: cast.target.id, grantId: cast.grantId, connection: 'inbox', mode: 'append' };
+    const partial = await cast.provider.post('/api/exchange/tasks', taskBody(cast, { name: '营业执照扫描件', source: files, fields: [], targets: [target] }));
+    expect(partial.status).toBe(422);
+    expect(partial.body.errors.map((e: { field: string }) => e.field)).toEqual(['/body/targets/0/grantId']);
+    // A resource of scanned files, all unconditional, which the consumer takes whole.
+    const content = entryContent({ name: '营业执照扫描件', format: { kind: 'file', detail: 'PDF' }, fields: [{ name: '统一社会信用代码', englishName: 'uscc', dataType: 'string', personal: false, sensitive: false }] });
+    const created = await cast.provider.post('/api/catalog/resources', { content });
+    await cast.provider.post(`/api/catalog/resources/${created.body.id}/submit`);
+    expect((await cast.authority.post(`/api/catalog/resources/${created.body.id}/review`, { decision: 'approve' })).status).toBe(200);
+    const whole = await cast.consumer.post('/api/sharing/grants', { resourceId: created.body.id, purpose: '核验营业执照原件扫描件' });
+    expect(whole.status, whole.text).toBe(201);
+    const res = await cast.provider.post('/api/exchange/tasks', taskBody(cast, { name: '营业执照扫描件', resourceId: created.body.id, source: files, fields: [], targets: [{ ...target, grantId: whole.body.id }] }));
+    expect(res.status, res.text).toBe(201);
+    const pdf = '%PDF-1.7 营业执照 …';
+    const up = await src.upload(res.body.id, 1, pdf, { columns: [], file: { name: 'licence-0001.pdf', contentType: 'application/pdf' } });
+    expect(up.status).toBe(201);
+    const rows = await src.upload(res.body.id, 2, 'a,b\n', { columns: COLUMNS });
+    expect(rows.status).toBe(422);
+    const sneaky = await src.upload(res.body.id, 3, 'x', { columns: [], file: { name: '../etc/passwd', contentType: 'text/plain' } });
+    expect(sneaky.status).toBe(422);
+    const d = (await dst.call('GET', '/api/exchange/agent/deliveries?wait=0')).body.items.find((x: { taskId: string }) => x.taskId === res.body.id);
+    expect(d.manifest.file).toEqual({ name: 'licence-0001.pdf', contentType: 'application/pdf' });
+    expect((await dst.call('GET', `/api/exchange/agent/batches/${d.batchId}/body`)).text).toBe(pdf);
+    await dst.call('POST', `/api/exchange/agent/deliveries/${d.deliveryId}/ack`, { appliedRows: 1, alreadyApplied: false });
+    await cast.provider.post(`/api/exchange/tasks/${res.body.id}/stop`, { reasons: '测试结束' });
+  });
+});
+
 describe('batches and deliveries', () => {
   let first: Awaited<ReturnType<NodeClient['upload']>>;
 
@@ -97,7 +129,7 @@ describe('batches and deliveries', () => {
     expect(first.body.deliveries).toBe(1);
     const again = await src.upload(taskId, 1, '91360100MA35XXXX01,甲公司\n91360100MA35XXXX02,乙公司\n', { columns: COLUMNS, batchId: first.manifest.batchId });
     expect(again.status).toBe(200);
-    expect(await t.database.db.selectFrom('exchange.batch').select('id').execute()).toHaveLength(1);
+    expect(await t.database.db.selectFrom('exchange.batch').select('id').where('task_id', '=', taskId).execute()).toHaveLength(1);
     const route = (await auditEntries(t, 'exchange.batch.route')).at(-1)!;
     expect(JSON.stringify(route.summary)).toContain(PURPOSE);
   });
@@ -110,7 +142,7 @@ describe('batches and deliveries', () => {
     expect(forged.status).toBe(422);
     const wrongColumns = await src.upload(taskId, 2, 'a,b\n', { columns: ['uscc', 'legal_rep_id'] });
     expect(wrongColumns.status).toBe(422);
-    expect(await t.database.db.selectFrom('exchange.batch').select('id').execute()).toHaveLength(1);
+    expect(await t.database.db.selectFrom('exchange.batch').select('id').where('task_id', '=', taskId).execute()).toHaveLength(1);
   });
 
   it('hands the target its delivery, the body and accepts the acknowledgement', async () => {
@@ -127,7 +159,7 @@ describe('batches and deliveries', () => {
     expect((await dst.call('POST', `/api/exchange/agent/deliveries/${d.deliveryId}/ack`, { appliedRows: 2, alreadyApplied: true })).status).toBe(204);
     const prov = await cast.provider.get(`/api/exchange/batches/${d.batchId}/provenance`);
     expect(prov.body.items.map((p: { hop: string }) => p.hop)).toEqual(['extracted', 'uploaded', 'routed', 'delivered', 'applied']);
-    const applied = (await auditEntries(t, 'exchange.delivery.apply')).filter((e) => e.outcome === 'success');
+    const applied = (await auditEntries(t, 'exchange.delivery.apply')).filter((e) => e.outcome === 'success' && JSON.stringify(e.summary).includes(taskId));
     expect(applied).toHaveLength(1);
     expect(JSON.stringify(applied[0].summary)).toContain(PURPOSE);
   });
@@ -204,7 +236,7 @@ describe('batches and deliveries', () => {
   it('draws the topology and a throughput series', async () => {
     const topo = await cast.provider.get('/api/exchange/topology');
     expect(topo.body.nodes.map((n: { code: string }) => n.code).sort()).toEqual(['nc-amr-01', 'nc-approval-01']);
-    expect(topo.body.edges[0], JSON.stringify(topo.body)).toMatchObject({ taskId, rows24h: 5 });
+    expect(topo.body.edges.find((e: { taskId: string }) => e.taskId === taskId), JSON.stringify(topo.body)).toMatchObject({ rows24h: 5 });
     const series = await cast.provider.get(`/api/exchange/tasks/${taskId}/series?hours=2`);
     expect(series.body.unit).toBe('minute');
     expect(series.body.points.reduce((n: number, p: { appliedRows: number }) => n + p.appliedRows, 0)).toBe(5);

@@ -39,13 +39,13 @@ export class NodeClient {
   }
 
   /** Uploads rows as one CSV batch; `tamper` sends other bytes than the ones signed. */
-  async upload(taskId: string, seq: number, csv: string, opts: { columns: string[]; batchId?: string; tamper?: string; badSignature?: boolean; snapshot?: { id: string; part: number; last: boolean } } = { columns: [] }) {
+  async upload(taskId: string, seq: number, csv: string, opts: { columns: string[]; batchId?: string; tamper?: string; badSignature?: boolean; snapshot?: { id: string; part: number; last: boolean }; file?: { name: string; contentType: string } } = { columns: [] }) {
     const body = Buffer.from(csv);
     const sm3 = sm3Hex(body);
     const manifest = {
-      v: 1, batchId: opts.batchId ?? randomUUID(), taskId, sourceNodeId: this.nodeId, seq, kind: 'rows', format: 'csv',
+      v: 1, batchId: opts.batchId ?? randomUUID(), taskId, sourceNodeId: this.nodeId, seq, kind: opts.file ? 'file' : 'rows', format: opts.file ? 'binary' : 'csv',
       columns: opts.columns.map((name) => ({ name, type: 'string' })), rowCount: csv.split('\n').filter(Boolean).length, bytes: body.length, sm3,
-      checkpoint: { from: null, to: String(seq) }, snapshot: opts.snapshot ?? null, file: null, createdAt: this.t.clock.now().toISOString(),
+      checkpoint: { from: null, to: String(seq) }, snapshot: opts.snapshot ?? null, file: opts.file ?? null, createdAt: this.t.clock.now().toISOString(),
     };
     const signature = signManifest(opts.badSignature ? generateSm2KeyPair().privateKeyPem : this.keys.privateKeyPem, manifest);
     const url = `/api/exchange/agent/batches/${manifest.batchId}`;

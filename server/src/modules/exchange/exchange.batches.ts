@@ -32,6 +32,8 @@ export function parseManifest(header: unknown): BatchManifest {
     const first = [...manifestCheck.Errors(value)][0];
     throw invalid(`manifest: ${first?.instancePath || '/'} ${first?.message ?? 'invalid'}`, '批次清单格式错误');
   }
+  // A file name becomes a path at the target: refuse anything that could leave its folder.
+  if (value.file && (/[\/\\\u0000]/.test(value.file.name) || value.file.name.startsWith('.'))) throw invalid('manifest.file.name must be a plain file name', '文件名不合法');
   return value;
 }
 
@@ -67,6 +69,8 @@ export async function receiveBatch(
   if (state.status !== 'active') { drain(); throw stopped(state); }
 
   const fields = task.fields as TaskField[];
+  const expected = (task.source as { kind?: string }).kind === 'files' ? 'file' : 'rows';
+  if (m.kind !== expected || (m.kind === 'file' && !m.file)) { drain(); throw invalid(`this task carries ${expected === 'file' ? 'files' : 'rows'}, not a ${m.kind} batch`, '批次类型与任务不符'); }
   if (m.kind === 'rows' && (m.columns.length !== fields.length || m.columns.some((c, i) => c.name !== fields[i].field))) {
     drain();
     throw invalid(`manifest.columns must be the task's fields in order: ${fields.map((f) => f.field).join(', ')}`, '清单列与任务信息项不一致', { expected: fields.map((f) => f.field) });

@@ -45,10 +45,11 @@ export const CreateTaskBody = Strict({
   resourceId: Uuid('已发布的目录资源 / published catalog resource'),
   sourceNodeId: Uuid('源节点（提供部门的前置机）/ source node'),
   source: Strict({
+    kind: Type.Optional(lit(['rows', 'files'], '数据行（表或查询）或文件（目录）/ rows (table or query) or files (a folder)')),
     connection: Type.String({ minLength: 1, maxLength: 32, description: '前置机配置中的连接名 / connection name in the agent config' }),
     table: nullable(Type.String({ minLength: 1, maxLength: 127, description: '来源表 / table' })),
     query: nullable(Type.String({ minLength: 1, maxLength: 20000, description: '或查询语句 / or a SELECT' })),
-    keyColumns: Type.Array(Column('主键列 / key column'), { minItems: 1, maxItems: 8 }),
+    keyColumns: Type.Array(Column('主键列 / key column'), { maxItems: 8 }),
     incremental: nullable(Strict({ column: Column('增量列 / incremental column'), kind: lit(['timestamp', 'sequence'], '增量类型 / kind') })),
   }),
   fields: Type.Array(
@@ -73,7 +74,7 @@ export const CreateTaskBody = Strict({
       nodeId: Uuid('目标节点 / target node'),
       grantId: Uuid('共享授权 / grant'),
       connection: Type.String({ minLength: 1, maxLength: 32 }),
-      table: Type.String({ minLength: 1, maxLength: 127, description: '目标表 / target table' }),
+      table: Type.Optional(Type.String({ minLength: 1, maxLength: 127, description: '目标表（文件类任务不填）/ target table; none for files' })),
       keyColumns: Type.Optional(Type.Array(Column('目标主键列 / target key column'), { minItems: 1, maxItems: 8 })),
       mode: lit(['upsert', 'append'], '写入方式 / upsert or append'),
       columnMap: Type.Optional(Type.Record(Type.String({ maxLength: 64 }), Column('目标列 / target column'))),

@@ -39,7 +39,7 @@ export interface CreateTaskInput {
   fields: { field: string; column?: string; mask?: { preset?: MaskPreset; keepStart?: number; keepEnd?: number } | null }[];
   schedule: Schedule;
   strategy?: Partial<Strategy>;
-  targets: { nodeId: string; grantId: string; connection: string; table: string; keyColumns?: string[]; mode: 'upsert' | 'append'; columnMap?: Record<string, string> }[];
+  targets: { nodeId: string; grantId: string; connection: string; table?: string; keyColumns?: string[]; mode: 'upsert' | 'append'; columnMap?: Record<string, string> }[];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -190,7 +190,9 @@ export async function createTask(deps: ExchangeDeps, ctx: Ctx, input: CreateTask
   const catalogFields = new Map(info.fields.map((f) => [f.englishName, f]));
   const dataTypes = new Map((await catalogDataTypes(deps.db, input.resourceId, info.version)).map((f) => [f.englishName, f.dataType]));
   const fields: TaskField[] = [];
-  if (input.fields.length === 0) errors.push(fieldErr('/body/fields', 'choose at least one field', '请至少选择一个信息项'));
+  const files = input.source.kind === 'files';
+  if (files && input.fields.length) errors.push(fieldErr('/body/fields', 'files travel whole: a files task has no fields', '文件类任务按文件整体交换，不选信息项'));
+  if (!files && input.fields.length === 0) errors.push(fieldErr('/body/fields', 'choose at least one field', '请至少选择一个信息项'));
   input.fields.forEach((f, i) => {
     const at = `/body/fields/${i}`;
     const cf = catalogFields.get(f.field);
@@ -208,7 +210,7 @@ export async function createTask(deps: ExchangeDeps, ctx: Ctx, input: CreateTask
   [...input.source.keyColumns, ...(input.source.incremental ? [input.source.incremental.column] : [])].forEach((c) => {
     if (!IDENTIFIER.test(c)) errors.push(fieldErr('/body/source/keyColumns', `not a column name: ${c}`, `列名不合法：${c}`));
   });
-  if (input.source.table !== null && !TABLE_NAME.test(input.source.table)) errors.push(fieldErr('/body/source/table', 'not a table name (schema.table)', '表名不合法'));
+  if (input.source.table !== null && input.source.table !== undefined && !TABLE_NAME.test(input.source.table)) errors.push(fieldErr('/body/source/table', 'not a table name (schema.table)', '表名不合法'));
   if (!CONNECTION_NAME.test(input.source.connection)) errors.push(fieldErr('/body/source/connection', 'connection names are lower-case letters, digits, - and _', '连接名须为小写字母、数字、-、_'));
 
   const targets = await checkTargets(deps.db, ctx.now, input, fields, info.providerDepartmentId, errors);
@@ -224,7 +226,7 @@ export async function createTask(deps: ExchangeDeps, ctx: Ctx, input: CreateTask
         resource_name: info.name,
         provider_department_id: info.providerDepartmentId,
         source_node_id: input.sourceNodeId,
-        source: JSON.stringify(input.source),
+        source: JSON.stringify({ ...input.source, kind: files ? 'files' : 'rows' }),
         fields: JSON.stringify(fields),
         schedule: JSON.stringify(input.schedule),
         strategy: JSON.stringify(strategy),
@@ -254,6 +256,7 @@ async function catalogDataTypes(db: Db, resourceId: string, version: number | nu
 }
 
 async function checkTargets(db: Kysely<DB>, now: Date, input: CreateTaskInput, fields: TaskField[], providerDepartmentId: string, errors: FieldError[]) {
+  const files = input.source.kind === 'files';
   if (input.targets.length === 0) errors.push(fieldErr('/body/targets', 'add at least one target', '请至少添加一个目标节点'));
   const out: Omit<Insertable<DB['exchange.target']>, 'task_id'>[] = [];
   const seen = new Set<string>();
@@ -270,19 +273,22 @@ async function checkTargets(db: Kysely<DB>, now: Date, input: CreateTaskInput, f
     if (node.department_id !== grant.consumerDepartmentId) errors.push(fieldErr(`${at}/nodeId`, "the target node must be the grant's consumer department's", '目标节点须属于被授权的使用部门'));
     // A grant lists the fields it covers (a whole-resource grant lists them all, as published then).
     const notGranted = fields.filter((f) => !grant.fields.includes(f.field));
+    // A file is the resource itself, so only a grant of the whole resource lets it travel.
+    if (files && !grant.wholeResource) errors.push(fieldErr(`${at}/grantId`, 'files travel whole: the grant must cover the whole resource', '文件整体交换，授权须覆盖整个信息资源'));
     if (notGranted.length) errors.push(fieldErr(`${at}/grantId`, `the grant does not cover: ${notGranted.map((f) => f.field).join(', ')}`, `授权未包含信息项：${notGranted.map((f) => f.field).join('、')}`));
     if (!CONNECTION_NAME.test(t.connection)) errors.push(fieldErr(`${at}/connection`, 'connection names are lower-case letters, digits, - and _', '连接名须为小写字母、数字、-、_'));
-    if (!TABLE_NAME.test(t.table)) errors.push(fieldErr(`${at}/table`, 'not a table name (schema.table)', '表名不合法'));
+    if (!files && (!t.table || !TABLE_NAME.test(t.table))) errors.push(fieldErr(`${at}/table`, 'not a table name (schema.table)', '表名不合法'));
+    if (files && t.table !== undefined) errors.push(fieldErr(`${at}/table`, "a files target writes into its folder connection; give no table", '文件类目标写入其目录连接，不填表名'));
     const columnMap: Record<string, string> = {};
     for (const f of fields) columnMap[f.field] = t.columnMap?.[f.field] ?? f.field;
     for (const k of Object.keys(t.columnMap ?? {})) if (!fields.some((f) => f.field === k)) errors.push(fieldErr(`${at}/columnMap/${k}`, 'not a travelling field', '不是本任务交换的信息项'));
     for (const c of Object.values(columnMap)) if (!IDENTIFIER.test(c)) errors.push(fieldErr(`${at}/columnMap`, `not a column name: ${c}`, `列名不合法：${c}`));
     // Default target keys: the source keys that travel, under their target names.
     const keyColumns = t.keyColumns ?? input.source.keyColumns.map((k) => fields.find((f) => f.column === k)).map((f) => (f ? columnMap[f.field] : null)).filter((c): c is string => c !== null);
-    if (t.mode === 'upsert' && (keyColumns.length === 0 || keyColumns.some((k) => !Object.values(columnMap).includes(k)))) {
+    if (!files && t.mode === 'upsert' && (keyColumns.length === 0 || keyColumns.some((k) => !Object.values(columnMap).includes(k)))) {
       errors.push(fieldErr(`${at}/keyColumns`, 'an upsert target needs key columns among the mapped columns', '更新插入模式须指定已映射的主键列'));
     }
-    const key = `${t.nodeId}|${t.connection}|${t.table}`;
+    const key = `${t.nodeId}|${t.connection}|${t.table ?? ''}`;
     if (seen.has(key)) errors.push(fieldErr(`${at}/table`, 'the same target twice', '目标重复'));
     seen.add(key);
     out.push({
@@ -291,7 +297,7 @@ async function checkTargets(db: Kysely<DB>, now: Date, input: CreateTaskInput, f
       grant_id: grant.id,
       purpose: grant.purpose,
       connection: t.connection,
-      table_name: t.table,
+      table_name: t.table ?? '',
       key_columns: keyColumns,
       mode: t.mode,
       column_map: JSON.stringify(columnMap),

@@ -18,6 +18,8 @@ export interface TaskField {
   mask: Mask | null;
 }
 export interface TaskSource {
+  /** rows (a table or query) or files (a folder: unstructured data, one file per batch). Default rows. */
+  kind?: 'rows' | 'files';
   connection: string;
   table: string | null;
   query: string | null;
@@ -52,6 +54,13 @@ const err = (field: string, message: string, messageZh: string): FieldError => (
 
 export function sourceErrors(s: TaskSource): FieldError[] {
   const out: FieldError[] = [];
+  if (s.kind === 'files') {
+    // A folder source: the agent's connection names the folder; files are opaque and ordered by time.
+    if (s.table !== null || s.query !== null || s.incremental !== null || s.keyColumns.length) {
+      out.push(err('/body/source', 'a files source has no table, query, key or incremental column', '文件类来源不设表、查询、主键或增量列'));
+    }
+    return out;
+  }
   if ((s.table === null) === (s.query === null)) out.push(err('/body/source', 'give either a table or a query', '请填写来源表或查询语句（二选一）'));
   if (s.query !== null) {
     const q = s.query.trim();
