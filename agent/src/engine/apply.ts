@@ -134,7 +134,7 @@ async function settle(ctx: EngineContext, d: Delivery, outcome: DeliveryOutcome,
     } else if (outcome.kind === 'failed') {
       await store.recordTargetError(d.targetId, d.taskId, `${outcome.code}: ${outcome.message}`);
       log.error('batch failed at target', { task: d.taskId, target: d.targetId, seq: d.seq, code: outcome.code, error: outcome.message, retryable: outcome.retryable });
-      await withRetry(() => client.fail(d.deliveryId, { code: outcome.code, message: outcome.message.slice(0, 2000), retryable: outcome.retryable }), {
+      await withRetry(() => client.fail(d.deliveryId, { code: outcome.code, message: (outcome.message || outcome.code).slice(0, 4000), retryable: outcome.retryable }), {
         signal: ctx.signal,
         onRetry: retryLog('fail report'),
         capMs: 30_000,

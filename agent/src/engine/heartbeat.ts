@@ -15,7 +15,8 @@ export async function buildHeartbeat(store: StateStore, sources: SourceTask[], a
     lagSeconds: summary.oldest ? Math.max(0, Math.round((now.getTime() - summary.oldest.getTime()) / 1000)) : 0,
     tasks: sources.map((s) => {
       const st = states.get(s.taskId);
-      return { taskId: s.taskId, checkpoint: st?.checkpoint ?? null, lastError: st?.lastError ?? null };
+      // The center keeps at most 4,000 characters of each.
+      return { taskId: s.taskId, checkpoint: st?.checkpoint ?? null, lastError: st?.lastError ? st.lastError.slice(0, 4000) : null };
     }),
   };
 }
