@@ -95,10 +95,10 @@ export class World {
   }
 
   /** An agent config; the database URL travels in an environment variable as in production. */
-  writeConfig(name: string, connection: string, dbUrl: string, centerUrl = this.centerUrl): string {
+  writeConfig(name: string, connection: string, dbUrl: string, centerUrl = this.centerUrl, kind: 'postgres' | 'mysql' = 'postgres'): string {
     const file = join(this.dir, `${name}.yaml`);
     const env = `${name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_DB`;
-    writeFileSync(file, `center:\n  url: ${centerUrl}\nstateDir: ./${name}-state\nheartbeatSeconds: 1\nconnections:\n  ${connection}:\n    kind: postgres\n    url: \${${env}}\n`);
+    writeFileSync(file, `center:\n  url: ${centerUrl}\nstateDir: ./${name}-state\nheartbeatSeconds: 1\nconnections:\n  ${connection}:\n    kind: ${kind}\n    url: \${${env}}\n`);
     process.env[env] = dbUrl;
     return file;
   }
