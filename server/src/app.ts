@@ -12,7 +12,7 @@ import { opsRoutes } from './http/ops.ts';
 import { auditRoutes, auditStatus, sealAll, type SigningKey } from './modules/audit/index.ts';
 import { CalendarService, calendarRoutes } from './modules/calendar/index.ts';
 import { catalogDcatRoutes, catalogDutyRoutes, catalogRoutes, catalogSubscriptionRoutes, catalogTreeRoutes, sendUpdateDutyNotices } from './modules/catalog/index.ts';
-import { BatchStore, NodeWaker, exchangeAgentRoutes, exchangeMetrics, exchangeRoutes, exchangeTopicRoutes, watchExchange, type ExchangeDeps } from './modules/exchange/index.ts';
+import { BatchStore, NodeWaker, createTransport, exchangeAgentRoutes, exchangeMetrics, exchangeRoutes, exchangeTopicRoutes, watchExchange, type ExchangeDeps } from './modules/exchange/index.ts';
 import { identityHttp, identityRoutes, type IdentityDeps } from './modules/identity/index.ts';
 import { notificationRoutes } from './modules/notifications/index.ts';
 import { sendSharingNotices, sharingRoutes, sharingStatsRoutes } from './modules/sharing/index.ts';
@@ -53,8 +53,10 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   const identity: IdentityDeps = { db, clock, config };
   const calendar = new CalendarService(db);
 
-  const { storeDir, watchIntervalMs, ...exchangeSettings } = config.exchange;
-  const exchange: ExchangeDeps = { db, store: new BatchStore(storeDir), settings: exchangeSettings, waker: new NodeWaker() };
+  const { storeDir, watchIntervalMs, nats, ...exchangeSettings } = config.exchange;
+  const waker = new NodeWaker();
+  const transport = await createTransport(nats, db, waker, http.log);
+  const exchange: ExchangeDeps = { db, store: new BatchStore(storeDir), settings: exchangeSettings, waker, transport };
 
   await http.register(identityHttp, { deps: identity, auditDb: db });
   await http.register(opsRoutes, { database, auditUnsealed: async () => (await auditStatus(db)).unsealed, collectors: [exchangeMetrics(exchange)] });
@@ -100,6 +102,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
       await reminders?.stop();
       await watch?.stop();
       await http.close();
+      await transport.close();
     },
   };
 }

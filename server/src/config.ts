@@ -38,6 +38,13 @@ export interface Config {
     retentionHours: number;
     /** How often the exchange watch (warnings, expiry) runs (EXCHANGE_WATCH_INTERVAL_MS, 60 s). */
     watchIntervalMs: number;
+    /**
+     * Route deliveries through NATS JetStream when NATS_URL is set (ADR 0011): streams
+     * EXCHANGE_NATS_STREAM (ZT_EXCHANGE) and EXCHANGE_NATS_TOPIC_STREAM (ZT_TOPICS), subjects under
+     * EXCHANGE_NATS_SUBJECT_PREFIX (zt.exchange), EXCHANGE_NATS_ACK_WAIT_SECONDS (30),
+     * EXCHANGE_NATS_DUPLICATE_WINDOW_SECONDS (600). null: PostgreSQL only.
+     */
+    nats: { url: string; stream: string; topicStream: string; subjectPrefix: string; ackWaitSeconds: number; duplicateWindowSeconds: number } | null;
   };
   runWorker: boolean;
   /**
@@ -70,6 +77,25 @@ function parseTrustProxy(raw: string | undefined): boolean | number | string {
   if (raw === 'true') return true;
   if (/^\d+$/.test(raw)) return Number(raw);
   return raw;
+}
+
+function natsConfig(env: NodeJS.ProcessEnv): Config['exchange']['nats'] {
+  const url = env.NATS_URL || undefined;
+  if (!url) return null;
+  if (!/^(nats|tls|wss?):\/\//.test(url)) throw new Error(`NATS_URL must start with nats://, tls://, ws:// or wss:// (got "${url.split('@').pop()}")`);
+  const name = (key: string, fallback: string, pattern: RegExp) => {
+    const v = env[key] || fallback;
+    if (!pattern.test(v)) throw new Error(`${key} must match ${pattern}, got "${v}"`);
+    return v;
+  };
+  return {
+    url,
+    stream: name('EXCHANGE_NATS_STREAM', 'ZT_EXCHANGE', /^[A-Za-z0-9_-]{1,64}$/),
+    topicStream: name('EXCHANGE_NATS_TOPIC_STREAM', 'ZT_TOPICS', /^[A-Za-z0-9_-]{1,64}$/),
+    subjectPrefix: name('EXCHANGE_NATS_SUBJECT_PREFIX', 'zt.exchange', /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/),
+    ackWaitSeconds: positive('EXCHANGE_NATS_ACK_WAIT_SECONDS', 30, env),
+    duplicateWindowSeconds: positive('EXCHANGE_NATS_DUPLICATE_WINDOW_SECONDS', 600, env),
+  };
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -106,6 +132,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       lagWarnSeconds: positive('EXCHANGE_LAG_WARN_SECONDS', 600, env),
       retentionHours: positive('EXCHANGE_RETENTION_HOURS', 72, env),
       watchIntervalMs: positive('EXCHANGE_WATCH_INTERVAL_MS', 60_000, env),
+      nats: natsConfig(env),
     },
     runWorker: env.WORKER !== 'false',
     trustProxy: parseTrustProxy(env.TRUST_PROXY),

@@ -136,7 +136,7 @@ export async function receiveBatch(
     });
     return { created: true, deliveries: targets.length, targets };
   });
-  for (const t of result.targets) deps.waker.wake(t.node_id);
+  await deps.transport.routed(result.targets.map((t) => ({ batchId: m.batchId, targetId: t.id, nodeId: t.node_id })));
   return { created: result.created, deliveries: result.deliveries };
 }
 

@@ -19,8 +19,9 @@ const backoffMs = (attempts: number) => Math.min(600_000, 5_000 * 2 ** Math.max(
  * that one is queued and due, or leased and the lease ran out (a crashed agent). So a target sees
  * its batches strictly in order, one at a time, and a failed batch holds its target (not others).
  */
-async function nextReady(db: Kysely<DB>, nodeId: string, now: Date, limit: number) {
-  const heads = await db
+async function nextReady(db: Kysely<DB>, nodeId: string, now: Date, limit: number, targets: Set<string> | null) {
+  if (targets?.size === 0) return [];
+  let query = db
     .selectFrom('exchange.delivery as d')
     .innerJoin('exchange.target as g', 'g.id', 'd.target_id')
     .innerJoin('exchange.task as t', 't.id', 'd.task_id')
@@ -29,8 +30,10 @@ async function nextReady(db: Kysely<DB>, nodeId: string, now: Date, limit: numbe
     .where('d.node_id', '=', nodeId)
     .where('d.status', 'in', ['queued', 'delivering', 'failed'])
     .orderBy('d.target_id')
-    .orderBy(sql`d.seq`)
-    .execute();
+    .orderBy(sql`d.seq`);
+  // The transport may serve only some targets now (NATS: those whose head message this process holds).
+  if (targets) query = query.where('d.target_id', 'in', [...targets]);
+  const heads = await query.execute();
   return heads
     .filter((h) => h.target_status === 'active' && h.task_status !== 'stopped')
     .filter((h) => (h.status === 'queued' && h.available_at <= now) || (h.status === 'delivering' && h.lease_until !== null && h.lease_until <= now))
@@ -45,7 +48,7 @@ export async function leaseDeliveries(deps: ExchangeDeps, ctx: Ctx, node: Node, 
   for (;;) {
     // The request's clock (tests move it), advanced by the time spent waiting.
     const now = new Date(ctx.now.getTime() + (Date.now() - started));
-    const ready = await nextReady(deps.db, node.id, now, q.limit);
+    const ready = await nextReady(deps.db, node.id, now, q.limit, await deps.transport.openTargets(node.id));
     if (ready.length) {
       const leased = await deps.db.transaction().execute(async (trx) => {
         const out: typeof ready = [];
@@ -71,9 +74,9 @@ export async function leaseDeliveries(deps: ExchangeDeps, ctx: Ctx, node: Node, 
     }
     const left = deadline - Date.now();
     if (left <= 0 || signal?.aborted) return { items: [] };
-    // Woken by an upload or a retry for this node; otherwise look again every second, which also
-    // finds deliveries routed by another center process.
-    await deps.waker.wait(node.id, Math.min(left, 1000), signal);
+    // Woken by an upload or a retry for this node (NATS: by a message routed by any center
+    // process); otherwise look again after a while, which also finds leases that ran out.
+    await deps.transport.wait(node.id, left, signal);
   }
 }
 
@@ -131,11 +134,11 @@ async function ownDelivery(trx: Kysely<DB>, node: Node, id: string) {
 
 /** The target applied the batch (or had applied it before): settle the delivery, audit with purpose. */
 export async function ackDelivery(deps: ExchangeDeps, ctx: Ctx, node: Node, id: string, body: { appliedRows: number; alreadyApplied: boolean }) {
-  await deps.db.transaction().execute(async (trx) => {
+  const d = await deps.db.transaction().execute(async (trx) => {
     const d = await ownDelivery(trx, node, id);
     if (d.status === 'applied') {
       ctx.audited = true; // an acknowledgement repeated after a lost answer changes nothing
-      return;
+      return d;
     }
     await trx.updateTable('exchange.delivery').set({ status: 'applied', applied_rows: body.appliedRows, settled_at: ctx.now, lease_until: null, error_code: null, error_message: null }).where('id', '=', id).execute();
     await trx.insertInto('exchange.provenance').values({ batch_id: d.batch_id, task_id: d.task_id, target_id: d.target_id, node_id: node.id, hop: 'applied', at: ctx.now, bytes: d.bytes, row_count: body.appliedRows, detail: JSON.stringify({ alreadyApplied: body.alreadyApplied }) }).execute();
@@ -145,13 +148,14 @@ export async function ackDelivery(deps: ExchangeDeps, ctx: Ctx, node: Node, id: 
       departmentId: d.consumer_department_id,
       summary: { batchId: d.batch_id, taskId: d.task_id, rows: body.appliedRows, alreadyApplied: body.alreadyApplied, grantId: d.grant_id, purpose: d.purpose },
     });
+    return d;
   });
-  deps.waker.wake(node.id);
+  await deps.transport.changed({ batchId: d.batch_id, targetId: d.target_id, nodeId: node.id });
 }
 
 /** The target could not apply the batch: nothing was applied; retryable ones come back by themselves. */
 export async function failDelivery(deps: ExchangeDeps, ctx: Ctx, node: Node, id: string, body: { code: string; message: string; retryable: boolean }) {
-  await deps.db.transaction().execute(async (trx) => {
+  const d = await deps.db.transaction().execute(async (trx) => {
     const d = await ownDelivery(trx, node, id);
     if (d.status === 'applied') throw new AppError('CONFLICT', { message: 'The delivery was already acknowledged as applied', messageZh: '该投递已确认入库' });
     await trx
@@ -175,5 +179,7 @@ export async function failDelivery(deps: ExchangeDeps, ctx: Ctx, node: Node, id:
       errorCode: body.code,
       summary: { batchId: d.batch_id, taskId: d.task_id, message: body.message, retryable: body.retryable },
     });
+    return d;
   });
+  await deps.transport.changed({ batchId: d.batch_id, targetId: d.target_id, nodeId: node.id });
 }

@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema.ts';
 import type { BatchStore } from './exchange.store.ts';
+import type { DeliveryTransport } from './transport/index.ts';
 
 export interface ExchangeSettings {
   /** A node without a heartbeat for this long is "silent" (warning). */
@@ -51,4 +52,6 @@ export interface ExchangeDeps {
   store: BatchStore;
   settings: ExchangeSettings;
   waker: NodeWaker;
+  /** How deliveries reach the target's long poll: the table itself, or NATS JetStream (ADR 0011). */
+  transport: DeliveryTransport;
 }

@@ -99,12 +99,12 @@ export async function listDeliveries(deps: ExchangeDeps, ctx: Ctx, q: { page?: n
 /** Retry after the cause was fixed: the failed delivery is queued again, now. */
 export async function retryDelivery(deps: ExchangeDeps, ctx: Ctx, id: string) {
   const actor = requireActor(ctx.actor);
-  const nodeId = await deps.db.transaction().execute(async (trx) => {
+  const ref = await deps.db.transaction().execute(async (trx) => {
     const d = await trx
       .selectFrom('exchange.delivery as d')
       .innerJoin('exchange.task as t', 't.id', 'd.task_id')
       .innerJoin('exchange.target as g', 'g.id', 'd.target_id')
-      .select(['d.id', 'd.status', 'd.node_id', 'd.seq', 'd.error_code', 'd.task_id', 't.name as task_name', 't.provider_department_id', 'g.consumer_department_id'])
+      .select(['d.id', 'd.status', 'd.node_id', 'd.batch_id', 'd.target_id', 'd.seq', 'd.error_code', 'd.task_id', 't.name as task_name', 't.provider_department_id', 'g.consumer_department_id'])
       .where('d.id', '=', id)
       .forUpdate('d')
       .executeTakeFirst();
@@ -118,9 +118,9 @@ export async function retryDelivery(deps: ExchangeDeps, ctx: Ctx, id: string) {
     if (d.status !== 'failed' && d.status !== 'queued') throw new AppError('CONFLICT', { message: `The delivery is ${d.status}`, messageZh: '该投递当前不可重试' });
     await trx.updateTable('exchange.delivery').set({ status: 'queued', available_at: ctx.now }).where('id', '=', id).execute();
     await record(trx, ctx, { action: 'exchange.delivery.retry', target: { type: 'exchange_delivery', id, label: `${d.task_name} #${d.seq}` }, departmentId: d.consumer_department_id, summary: { previousError: d.error_code } });
-    return d.node_id;
+    return { batchId: d.batch_id, targetId: d.target_id, nodeId: d.node_id };
   });
-  deps.waker.wake(nodeId);
+  await deps.transport.changed(ref);
 }
 
 /** One batch's journey: every hop with its time, size and row count. */

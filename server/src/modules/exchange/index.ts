@@ -6,3 +6,4 @@ export { BatchStore } from './exchange.store.ts';
 export { NodeWaker, type ExchangeDeps, type ExchangeSettings } from './exchange.deps.ts';
 export { watchExchange } from './exchange.watch.ts';
 export { exchangeMetrics } from './exchange.overview.ts';
+export { createTransport, type DeliveryTransport } from './transport/index.ts';
