@@ -169,7 +169,8 @@ export class CenterClient {
     if (res.status === 401 && (problem.code === 'AUTH_CLIENT_REVOKED' || problem.code === 'AUTH_CLIENT_UNKNOWN')) {
       throw new CredentialRevokedError(problem.code);
     }
-    throw new CenterError(res.status, problem, parseRetryAfter(res.headers.get('retry-after')));
+    const retryAfter = parseRetryAfter(res.headers.get('retry-after')) ?? (typeof problem.retryAfter === 'number' ? problem.retryAfter : null);
+    throw new CenterError(res.status, problem, retryAfter);
   }
 }
 
