@@ -52,7 +52,7 @@ describe.skipIf(!reachable)('exchange center over NATS JetStream', () => {
   const poll = (wait = 0) => dst.call('GET', `/api/exchange/agent/deliveries?wait=${wait}`);
   const ack = (deliveryId: string, alreadyApplied = false) => dst.call('POST', `/api/exchange/agent/deliveries/${deliveryId}/ack`, { appliedRows: 1, alreadyApplied });
   const seqs = (res: { body: { items: { seq: number }[] } }) => res.body.items.map((d) => d.seq);
-  /** Stops the center and builds a new one on the same database and file store. */
+  /** Stops the center and builds a new one on the same database and file store (console agents keep the first app: use them before). */
   async function restart(env: Record<string, string> = {}) {
     await t.app.close();
     t.app = await buildApp({ config: loadConfig({ DATA_DIR: t.keyDir, WEB_DIST: join(t.keyDir, 'no-web'), ...ENV, ...env }), database: t.database, signingKey: t.key, clock: t.clock, logger: false });
@@ -172,6 +172,20 @@ describe.skipIf(!reachable)('exchange center over NATS JetStream', () => {
     expect(again.body.items.map((d: { deliveryId: string }) => d.deliveryId)).toEqual([p.body.items[0].deliveryId]);
     await ack(p.body.items[0].deliveryId, true);
     expect(await messages()).toBe(0);
+  });
+
+  it('mirrors topic events to their stream, one message per event id, without the payload', async () => {
+    const topic = await cast.provider.post('/api/exchange/topics', { code: 'enterprise.changed', name: '企业信息变更', resourceId: cast.resourceId, keyField: 'uscc', fields: ['uscc', 'name'], eventTypes: ['licence.issued'] });
+    expect(topic.status, topic.text).toBe(201);
+    const events = [randomUUID(), randomUUID()].map((eventId, i) => ({ id: eventId, key: `K${i}`, type: 'licence.issued', payload: { uscc: `K${i}`, name: '甲公司' } }));
+    const publish = (list: unknown[]) => src.call('POST', '/api/exchange/agent/topics/enterprise.changed/events', { events: list });
+    expect((await publish(events)).status).toBeLessThan(300);
+    expect((await publish([events[0]])).status).toBeLessThan(300); // a re-send: stored once, published once
+    const info = await jsm.streams.info(ENV.EXCHANGE_NATS_TOPIC_STREAM);
+    expect(info.state.messages).toBe(2);
+    const last = await jsm.streams.getMessage(ENV.EXCHANGE_NATS_TOPIC_STREAM, { last_by_subj: `zttest.${id}.topic.enterprise.changed` });
+    expect(last.header.get('Nats-Msg-Id')).toBe(events[1].id);
+    expect(last.json()).toEqual({ id: events[1].id, topicCode: 'enterprise.changed', seq: 2, key: 'K1', type: 'licence.issued' });
   });
 
   it('de-duplicates by Nats-Msg-Id in JetStream itself', async () => {

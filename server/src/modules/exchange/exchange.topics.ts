@@ -310,8 +310,10 @@ export async function publishEvents(deps: ExchangeDeps, ctx: Ctx, node: Node, co
       await record(trx, ctx, { action: 'exchange.event.publish', target: { type: 'exchange_topic', id: topic.id, label: topic.code }, departmentId: topic.provider_department_id, summary: { events: fresh.length, seq: [firstSeq, seq - 1], types: [...new Set(fresh.map((x) => x.e.type))] } });
     } else ctx.audited = true; // all were published before: nothing changes
     const subscribers = await trx.selectFrom('exchange.subscription').select('node_id').where('topic_id', '=', topic.id).where('status', '=', 'active').execute();
-    return { accepted: fresh.length, duplicates: events.length - fresh.length, lastSeq: seq - 1, subscribers: subscribers.map((s) => s.node_id) };
+    const published = fresh.map(({ e, id }, i) => ({ id, topicCode: topic.code, seq: firstSeq + i, key: e.key, type: e.type }));
+    return { accepted: fresh.length, duplicates: events.length - fresh.length, lastSeq: seq - 1, subscribers: subscribers.map((s) => s.node_id), published };
   });
+  await deps.transport.topicEvents(result.published);
   for (const n of new Set(result.subscribers)) deps.waker.wake(`topic:${n}`);
   return { accepted: result.accepted, duplicates: result.duplicates, lastSeq: result.lastSeq };
 }

@@ -120,14 +120,17 @@ export class NatsTransport implements DeliveryTransport {
     this.#waker.wake(d.nodeId);
   }
 
+  /**
+   * A pointer per event (id, topic, seq, key, type), never the payload: the fields a subscriber
+   * may see depend on its grant and are cut by the center when it reads the row. Best effort: the
+   * rows stay the record and subscribers read them, so an event missed during an outage is not
+   * re-published.
+   */
   async topicEvents(events: TopicEventRef[]) {
-    for (const e of events) {
-      try {
-        await this.#js.publish(topicSubject(this.#s, e.topicCode), JSON.stringify(e), { msgID: e.id });
-      } catch (err) {
-        this.#log.warn({ err, eventId: e.id, topic: e.topicCode }, 'exchange: NATS publish of a topic event failed; the event stays in PostgreSQL');
-      }
-    }
+    if (this.#down || !events.length) return;
+    const results = await Promise.allSettled(events.map((e) => this.#js.publish(topicSubject(this.#s, e.topicCode), JSON.stringify(e), { msgID: e.id })));
+    const failed = results.filter((r) => r.status === 'rejected');
+    if (failed.length) this.#log.warn({ err: (failed[0] as PromiseRejectedResult).reason, failed: failed.length }, 'exchange: NATS publish of topic events failed; the events stay in PostgreSQL');
   }
 
   /**
