@@ -13,8 +13,9 @@ import type { MessageKey } from './i18n';
 import { catalogNav } from './features/catalog/nav';
 import { sharingNav } from './features/sharing/nav';
 import { statsNav } from './features/stats/nav';
+import { exchangeNav } from './features/exchange/nav';
 
-export type NavGroup = 'catalog' | 'sharing' | 'org' | 'system';
+export type NavGroup = 'catalog' | 'sharing' | 'exchange' | 'org' | 'system';
 
 export interface NavItem {
   key: string;
@@ -35,6 +36,7 @@ export const NAV: NavItem[] = [
   ...catalogNav,
   ...sharingNav,
   ...statsNav,
+  ...exchangeNav,
   { key: 'divisions', path: '/org/divisions', label: 'nav.divisions', icon: <ClusterOutlined />, permission: 'org.division.read', group: 'org', testId: 'nav-divisions' },
   { key: 'departments', path: '/org/departments', label: 'nav.departments', icon: <ApartmentOutlined />, permission: 'org.department.read', group: 'org', testId: 'nav-departments' },
   { key: 'users', path: '/org/users', label: 'nav.users', icon: <TeamOutlined />, permission: 'org.user.read', group: 'org', testId: 'nav-users' },
@@ -44,7 +46,7 @@ export const NAV: NavItem[] = [
   { key: 'profile', path: '/profile', label: 'nav.profile', icon: <UserOutlined />, testId: 'nav-profile' },
 ];
 
-export const GROUP_LABEL: Record<NavGroup, MessageKey> = { catalog: 'nav.catalog', sharing: 'nav.sharing', org: 'nav.org', system: 'nav.system' };
+export const GROUP_LABEL: Record<NavGroup, MessageKey> = { catalog: 'nav.catalog', sharing: 'nav.sharing', exchange: 'nav.exchange', org: 'nav.org', system: 'nav.system' };
 
 /** The nav item a location belongs to (longest matching path). */
 export function navFor(pathname: string): NavItem | undefined {

@@ -10,6 +10,7 @@ import { ChangePasswordPage } from './pages/ChangePasswordPage';
 import { catalogRoutes } from './features/catalog/routes';
 import { sharingRoutes } from './features/sharing/routes';
 import { statsRoutes } from './features/stats/routes';
+import { exchangeRoutes } from './features/exchange/routes';
 
 const HomePage = lazy(() => import('./pages/HomePage'));
 const DivisionsPage = lazy(() => import('./pages/DivisionsPage'));
@@ -81,6 +82,7 @@ export function AppRoutes() {
           {catalogRoutes(page)}
           {sharingRoutes(page)}
           {statsRoutes(page)}
+          {exchangeRoutes(page)}
           <Route path="org/divisions" element={page('org.division.read', <DivisionsPage />)} />
           <Route path="org/departments" element={page('org.department.read', <DepartmentsPage />)} />
           <Route path="org/users" element={page('org.user.read', <UsersPage />)} />

@@ -2,6 +2,7 @@ import type { Dict } from './zh';
 import { catalogEn } from '../features/catalog/i18n.en';
 import { sharingEn } from '../features/sharing/i18n.en';
 import { statsEn } from '../features/stats/i18n.en';
+import { exchangeEn } from '../features/exchange/i18n.en';
 
 /** English UI strings; every key of zh.ts must be here (the type checks it). */
 export const en: Dict = {
@@ -326,4 +327,5 @@ export const en: Dict = {
   ...catalogEn,
   ...sharingEn,
   ...statsEn,
+  ...exchangeEn,
 };

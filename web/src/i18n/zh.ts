@@ -1,6 +1,7 @@
 import { catalogZh } from '../features/catalog/i18n.zh';
 import { sharingZh } from '../features/sharing/i18n.zh';
 import { statsZh } from '../features/stats/i18n.zh';
+import { exchangeZh } from '../features/exchange/i18n.zh';
 
 /**
  * 简体中文界面文案。键名即英文文案的键（en.ts 必须逐键对应）。
@@ -328,6 +329,7 @@ export const zh = {
   ...catalogZh,
   ...sharingZh,
   ...statsZh,
+  ...exchangeZh,
 } as const;
 
 export type MessageKey = keyof typeof zh;
