@@ -37,6 +37,27 @@ const ENV = {
 };
 const COLUMNS = ['uscc', 'name'];
 
+/** A TCP relay to NATS that the test cuts (every connection dropped, no new ones) and restores. */
+async function tcpRelay() {
+  const target = new URL(NATS_URL.replace(/^nats:/, 'http:'));
+  const sockets = new Set<Socket>();
+  const server = createServer((c) => {
+    const up = tcpConnect(Number(target.port || 4222), target.hostname);
+    for (const s of [c, up]) sockets.add(s.on('error', () => {}).on('close', () => sockets.delete(s)));
+    c.pipe(up).pipe(c);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `nats://127.0.0.1:${port}`,
+    cut: () => new Promise<void>((r) => {
+      server.close(() => r());
+      for (const s of sockets) s.destroy();
+    }),
+    restore: () => new Promise<void>((r) => server.listen(port, '127.0.0.1', r)),
+  };
+}
+
 describe.skipIf(!reachable)('exchange center over NATS JetStream', () => {
   let t: TestApp;
   let first: App;
@@ -233,28 +254,48 @@ describe.skipIf(!reachable)('exchange center over NATS JetStream', () => {
 
   it('keeps routing while NATS is away and delivers once it is back', async () => {
     // The center reaches NATS through a TCP relay that the test cuts and restores.
-    const sockets = new Set<Socket>();
-    const relay = createServer((c) => {
-      const up = tcpConnect(4222, new URL(NATS_URL.replace(/^nats:/, 'http:')).hostname);
-      for (const s of [c, up]) sockets.add(s.on('error', () => {}).on('close', () => sockets.delete(s)));
-      c.pipe(up).pipe(c);
-    });
-    await new Promise<void>((r) => relay.listen(0, '127.0.0.1', r));
-    const port = (relay.address() as AddressInfo).port;
-    await restart({ NATS_URL: `nats://127.0.0.1:${port}` });
-    const cut = () => new Promise<void>((r) => { relay.close(() => r()); for (const s of sockets) s.destroy(); });
-    await cut();
+    const relay = await tcpRelay();
+    await restart({ NATS_URL: relay.url });
+    await relay.cut();
     await new Promise((r) => setTimeout(r, 300));
-    const b9 = await src.upload(taskId, 10, 'k10,v\n', { columns: COLUMNS });
-    expect(b9.status).toBe(201); // accepted and kept: the row is queued
-    expect(await t.database.db.selectFrom('exchange.delivery').select('status').where('batch_id', '=', b9.manifest.batchId).executeTakeFirstOrThrow()).toEqual({ status: 'queued' });
-    await new Promise<void>((r) => relay.listen(port, '127.0.0.1', r));
+    // Meanwhile the table serves: the rows alone keep the order per target.
+    const during = await src.upload(taskId, 10, 'k10,v\n', { columns: COLUMNS });
+    expect(during.status).toBe(201);
+    const served = await poll();
+    expect(served.body.items.map((d: { batchId: string }) => d.batchId)).toEqual([during.manifest.batchId]);
+    expect((await ack(served.body.items[0].deliveryId)).status).toBe(204);
+    const b9 = await src.upload(taskId, 11, 'k11,v\n', { columns: COLUMNS });
+    expect(b9.status).toBe(201); // accepted and kept: the row is queued, no message published
+    expect(await messages()).toBe(0);
+    await relay.restore(); // the reconciliation after the reconnect publishes it
+    for (const until = Date.now() + 8000; (await messages()) === 0 && Date.now() < until; ) await new Promise((r) => setTimeout(r, 100));
+    expect(await messages()).toBe(1);
     const p = await poll(8);
     expect(p.body.items.map((d: { batchId: string }) => d.batchId)).toEqual([b9.manifest.batchId]);
     await ack(p.body.items[0].deliveryId);
     await restart();
-    await cut();
+    await relay.cut();
     expect(await messages()).toBe(0);
+  }, 20_000);
+
+  it('takes over the head of a center process that died, after ack_wait', async () => {
+    const relay = await tcpRelay();
+    const settings = loadConfig({ ...ENV, NATS_URL: relay.url }).exchange.nats;
+    const dying = await createTransport(settings, t.database.db, new NodeWaker(), { info() {}, warn() {} });
+    try {
+      const b11 = await src.upload(taskId, 12, 'k12,v\n', { columns: COLUMNS });
+      expect(await dying.openTargets(dst.nodeId)).toEqual(new Set([targetId]));
+      expect((await poll()).body.items).toEqual([]); // the other process holds the target's head
+      await relay.cut(); // dies without handing it back
+      const started = Date.now();
+      const p = await poll(8);
+      expect(p.body.items.map((d: { batchId: string }) => d.batchId)).toEqual([b11.manifest.batchId]);
+      expect(Date.now() - started).toBeGreaterThan(500); // JetStream waited for ack_wait (2 s)
+      await ack(p.body.items[0].deliveryId);
+      expect(await messages()).toBe(0);
+    } finally {
+      await dying.close();
+    }
   }, 20_000);
 
   it('fails fast when NATS is not reachable at start', async () => {

@@ -86,6 +86,8 @@ export class NatsTransport implements DeliveryTransport {
   }
 
   async openTargets(nodeId: string) {
+    // NATS away: the rows alone keep order and single flight per target, so serve from the table.
+    if (this.#down) return null;
     const targets = await this.#activeTargets(nodeId);
     await Promise.all(targets.filter((t) => !this.#heads.has(t) && !this.#pulls.has(t)).map((t) => this.#pull(nodeId, t, 0)));
     await this.#settle(targets);
@@ -99,6 +101,7 @@ export class NatsTransport implements DeliveryTransport {
    * running out, a back-off) and for rows settled by another process.
    */
   async wait(nodeId: string, ms: number, signal?: AbortSignal) {
+    if (this.#down) return this.#waker.wait(nodeId, Math.min(ms, 1000), signal);
     const until = Date.now() + Math.min(ms, 5000);
     const targets = await this.#activeTargets(nodeId);
     let woken = false;
@@ -171,12 +174,16 @@ export class NatsTransport implements DeliveryTransport {
     if (this.#closed) return;
     this.#closed = true;
     for (const t of this.#timers) clearInterval(t);
-    await Promise.allSettled([...this.#pulls.values()]);
+    // A pull answered after the connection closed would leave its message pending until ack_wait.
+    if (!this.#down) await Promise.allSettled([...this.#pulls.values()]);
     await this.#reconciling?.catch(() => 0);
     // Hand the heads back at once instead of after ack_wait: the next center process continues.
     for (const h of this.#heads.values()) h.msg.nak();
     this.#heads.clear();
-    await this.#nc.drain().catch(() => this.#nc.close());
+    // Draining waits for the server; with NATS away the shutdown must not hang on it.
+    const grace = new Promise((r) => setTimeout(r, 2000).unref());
+    await Promise.race([this.#nc.drain().catch(() => undefined), grace]);
+    if (!this.#nc.isClosed()) await this.#nc.close();
   }
 
   #publish(d: DeliveryRef) {
@@ -243,6 +250,7 @@ export class NatsTransport implements DeliveryTransport {
    * until every head held is an open delivery or the target has none.
    */
   async #settle(targets: string[]) {
+    if (this.#down) return; // after the reconnect the heads come back and are settled then
     let pending = targets.filter((t) => this.#heads.has(t));
     while (pending.length) {
       const heads = pending.map((t) => this.#heads.get(t)!).filter(Boolean);
