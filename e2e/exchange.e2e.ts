@@ -20,6 +20,8 @@ import { launchChromium, startServer, type RunningServer } from './server.ts';
 let server: RunningServer;
 let browser: Browser;
 let resourceId: string;
+let grantId: string;
+let provider: Call;
 
 /** A loaded machine (parallel test runs) may take a while to answer. */
 const SLOW = 60_000;
@@ -72,6 +74,7 @@ beforeAll(async () => {
   server = await startServer();
   browser = await launchChromium();
   const officer = await session('nc_officer');
+  provider = officer;
   const authority = await session('nc_authority');
   const consumer = await session('ncsp_officer');
   // Shared unconditionally by interface and exchange; legal_rep_id is conditional.
@@ -81,7 +84,7 @@ beforeAll(async () => {
   expect(published.status).toBe('published');
   resourceId = created.id;
   // 南昌市行政审批局 takes its unconditional grant itself: uscc and name, not the conditional legal_rep_id.
-  await consumer('POST', '/api/sharing/grants', { resourceId, purpose: PURPOSE, fields: ['uscc', 'name'] });
+  grantId = (await consumer('POST', '/api/sharing/grants', { resourceId, purpose: PURPOSE, fields: ['uscc', 'name'] })).id;
 });
 
 afterAll(async () => {
@@ -132,6 +135,7 @@ describe('exchange console', () => {
     await page.goto(`${server.url}/exchange/nodes`);
     await page.locator('[data-testid="node-row-nc-amr-01"][data-health="online"]').waitFor({ timeout: SLOW });
     await page.locator('[data-testid="node-row-nc-approval-01"][data-health="online"]').waitFor({ timeout: SLOW });
+    await shot(page, 'nodes');
     await byTestId(page, 'node-row-nc-amr-01').locator('[data-testid="node-open"]').click();
     await byTestId(page, 'page-exchange-node').waitFor();
     await expect(byTestId(page, 'node-agent-version').textContent()).resolves.toBe('0.1.0-e2e');
@@ -162,8 +166,13 @@ describe('exchange console', () => {
     await choose(officer, 'task-target-node-0', 'nc-approval-01');
     await fill(officer, 'task-target-connection-0', 'warehouse');
     await fill(officer, 'task-target-table-0', 'public.enterprise_copy');
-    // Mistake: legal_rep_id (conditional, not granted) is still ticked.
-    await expect(byTestId(officer, 'task-field-include-legal_rep_id').isChecked()).resolves.toBe(true);
+    // First mistake: no field at all; the server's list-level error shows above the fields.
+    for (const f of ['uscc', 'name', 'legal_rep_id']) await byTestId(officer, `task-field-include-${f}`).uncheck();
+    await byTestId(officer, 'task-form-submit').click();
+    await byTestId(officer, 'task-form-fields-error').waitFor({ timeout: SLOW });
+    await expect(byTestId(officer, 'task-form-fields-error').textContent()).resolves.toContain('请至少选择一个信息项');
+    for (const f of ['uscc', 'name', 'legal_rep_id']) await byTestId(officer, `task-field-include-${f}`).check();
+    // Second mistake: legal_rep_id (conditional, not granted) travels too.
     await byTestId(officer, 'task-form-submit').click();
     const refused = fieldError(officer, 'task-target-grant-0').first();
     await refused.waitFor({ timeout: SLOW });
@@ -213,6 +222,8 @@ describe('exchange console', () => {
     await batch.waitFor({ timeout: SLOW });
     await expect(batch.locator('[data-testid="batch-delivery-status"]').getAttribute('data-status')).resolves.toBe('applied');
     await byTestId(officer, 'task-chart-throughput').locator('canvas').waitFor();
+    await officer.waitForTimeout(600); // the charts' first animation
+    await shot(officer, 'task-detail');
     await batch.locator('[data-testid="batch-provenance"]').click();
     await byTestId(officer, 'provenance-timeline').waitFor();
     await officer.locator('[data-testid="provenance-hop"][data-hop="applied"]').waitFor({ timeout: SLOW });
@@ -225,7 +236,7 @@ describe('exchange console', () => {
     await byTestId(officer, 'provenance-timeline').waitFor({ state: 'hidden' });
   });
 
-  it('the monitoring page draws the topology with both nodes', async () => {
+  it('the monitoring page draws the topology with both nodes (in Chinese and in English)', async () => {
     await byTestId(officer, 'nav-exchange-monitor').click();
     await byTestId(officer, 'page-exchange-monitor').waitFor();
     const topology = byTestId(officer, 'topology');
@@ -237,6 +248,27 @@ describe('exchange console', () => {
     await byTestId(officer, 'monitor-warnings').waitFor();
     await officer.waitForTimeout(800); // the graph's first layout animation
     await shot(officer, 'monitor');
+    await officer.locator('[data-testid="lang-switch"] .ant-segmented-item', { hasText: 'English' }).click();
+    await officer.getByText('Exchange topology').waitFor();
+    await shot(officer, 'monitor-en');
+    await officer.locator('[data-testid="lang-switch"] .ant-segmented-item', { hasText: '中文' }).click();
+  });
+
+  it('a revoked grant stops the task; its page says why in red and refuses to resume', async () => {
+    await provider('POST', `/api/sharing/grants/${grantId}/revoke`, { reasons: '使用部门职能调整，不再需要该数据' });
+    // The center checks the grants whenever a node asks for its work.
+    const conf = await src.heartbeat();
+    expect(conf.body.sources.find((x: { taskId: string }) => x.taskId === taskId)).toMatchObject({ status: 'stopped', statusCode: 'GRANT_REVOKED' });
+    await officer.goto(`${server.url}/exchange/tasks/${taskId}`);
+    const alert = byTestId(officer, 'task-status-alert');
+    await alert.waitFor({ timeout: SLOW });
+    await expect(alert.getAttribute('data-code')).resolves.toBe('GRANT_REVOKED');
+    await expect(alert.getAttribute('class')).resolves.toContain('ant-alert-error');
+    await expect(byTestId(officer, 'task-status').getAttribute('data-status')).resolves.toBe('stopped');
+    await expect(byTestId(officer, 'target-status-reason').textContent()).resolves.toContain('共享授权已撤销');
+    await byTestId(officer, 'task-resume').click();
+    await officer.locator('.ant-message', { hasText: '没有授权有效的目标' }).waitFor({ timeout: SLOW });
+    await shot(officer, 'grant-revoked');
     await officer.context().close();
   });
 });

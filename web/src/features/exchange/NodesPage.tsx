@@ -1,4 +1,5 @@
-import { Form, Input, Select, Typography, type TableColumnsType } from 'antd';
+import { Form, Input, Select, Space, Typography, type TableColumnsType } from 'antd';
+import dayjs from 'dayjs';
 import { useState } from 'react';
 import { Link } from 'react-router-dom';
 import { useAuth } from '../../auth/AuthContext';
@@ -9,7 +10,6 @@ import { PageTitle } from '../../components/PageTitle';
 import { usePaging } from '../../hooks/usePaging';
 import { useRequest } from '../../hooks/useRequest';
 import { useI18n, type MessageKey } from '../../i18n';
-import { fmtTime } from '../../utils/format';
 import { exchangeApi, type ExchangeNode } from './api';
 import { NameCode, StatusTag, useDuration } from './components';
 import { NodeActions } from './NodeActions';
@@ -39,31 +39,39 @@ export default function NodesPage() {
     {
       title: t('exchange.node.name'),
       key: 'node',
-      width: 220,
+      width: 190,
       render: (_v, n) => (
         <Link to={`/exchange/nodes/${n.id}`} data-testid="node-open">
           <NameCode name={n.name} code={n.code} />
         </Link>
       ),
     },
-    { title: t('exchange.node.department'), dataIndex: 'departmentName', width: 200 },
-    { title: t('exchange.node.health'), dataIndex: 'health', width: 100, render: (v: ExchangeNode['health']) => <StatusTag kind="health" value={v} testId="node-health" /> },
-    { title: t('exchange.node.lastHeartbeat'), dataIndex: 'lastHeartbeatAt', width: 170, render: (v: string | null) => fmtTime(v) },
-    { title: t('exchange.node.agentVersion'), dataIndex: 'agentVersion', width: 120, render: (v: string | null) => v ?? '—' },
-    { title: t('exchange.node.queueDepth'), dataIndex: 'queueDepth', width: 100, align: 'right' },
-    { title: t('exchange.node.lag'), dataIndex: 'lagSeconds', width: 110, align: 'right', render: (v: number, n) => (n.lastHeartbeatAt ? duration(v) : '—') },
+    { title: t('exchange.node.department'), dataIndex: 'departmentName', width: 150 },
     {
-      title: t('exchange.node.tokenExpires'),
-      dataIndex: 'enrolTokenExpiresAt',
-      width: 160,
-      render: (v: string | null) => (v ? <Typography.Text type="secondary">{fmtTime(v)}</Typography.Text> : '—'),
+      title: t('exchange.node.health'),
+      dataIndex: 'health',
+      width: 120,
+      render: (v: ExchangeNode['health'], n) => (
+        <Space orientation="vertical" size={0}>
+          <StatusTag kind="health" value={v} testId="node-health" />
+          {n.enrolTokenExpiresAt && (
+            <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+              {t('exchange.node.tokenUntil', { at: dayjs(n.enrolTokenExpiresAt).format('MM-DD HH:mm') })}
+            </Typography.Text>
+          )}
+        </Space>
+      ),
     },
+    { title: t('exchange.node.lastHeartbeat'), dataIndex: 'lastHeartbeatAt', width: 125, render: (v: string | null) => (v ? dayjs(v).format('MM-DD HH:mm:ss') : '—') },
+    { title: t('exchange.node.agentVersion'), dataIndex: 'agentVersion', width: 100, render: (v: string | null) => v ?? '—' },
+    { title: t('exchange.node.queueDepth'), dataIndex: 'queueDepth', width: 80, align: 'right' },
+    { title: t('exchange.node.lag'), dataIndex: 'lagSeconds', width: 90, align: 'right', render: (v: number, n) => (n.lastHeartbeatAt ? duration(v) : '—') },
     ...(manage
       ? [
           {
             title: t('common.actions'),
             key: 'actions',
-            width: 170,
+            width: 130,
             fixed: 'right' as const,
             render: (_v: unknown, n: ExchangeNode) => <NodeActions node={n} onChanged={list.reload} />,
           },
@@ -114,7 +122,7 @@ export default function NodesPage() {
         list={list}
         paging={paging}
         columns={columns}
-        scroll={{ x: 1400 }}
+        scroll={{ x: 985 }}
         rowTestId="node-row"
         rowData={(n) => ({ 'data-testid': `node-row-${n.code}`, 'data-id': n.id, 'data-health': n.health })}
         data-testid="node-table"

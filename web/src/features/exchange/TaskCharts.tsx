@@ -12,36 +12,37 @@ export function TaskCharts({ taskId, refresh }: { taskId: string; refresh: numbe
   const { t } = useI18n();
   const series = useRequest(() => exchangeApi.series(taskId, 24), [taskId, refresh]);
   const points = useMemo(() => series.data?.points ?? [], [series.data]);
-  const fmt = series.data?.unit === 'minute' ? 'HH:mm' : 'MM-DD HH:00';
-  const x = useMemo(() => points.map((p) => dayjs(p.at).format(fmt)), [points, fmt]);
+  // A time axis over the whole window, so that hours with nothing applied show as gaps.
+  const axis = useMemo(() => ({ type: 'time' as const, min: dayjs().subtract(24, 'hour').valueOf(), max: dayjs().valueOf(), axisLabel: { formatter: (v: number) => dayjs(v).format('HH:mm') } }), [series.data]);
+  const at = (p: { at: string }) => dayjs(p.at).valueOf();
 
   const throughput = useMemo<EChartOption>(
     () => ({
       tooltip: { trigger: 'axis' },
       legend: { top: 0 },
       grid: { left: 56, right: 48, top: 36, bottom: 28 },
-      xAxis: { type: 'category', data: x },
+      xAxis: axis,
       yAxis: [
         { type: 'value', name: t('exchange.chart.rows'), minInterval: 1 },
         { type: 'value', name: t('exchange.chart.count'), minInterval: 1 },
       ],
       series: [
-        { name: t('exchange.chart.appliedRows'), type: 'bar', data: points.map((p) => p.appliedRows), itemStyle: { color: '#1e50a2' } },
-        { name: t('exchange.chart.appliedBatches'), type: 'line', yAxisIndex: 1, data: points.map((p) => p.appliedBatches), itemStyle: { color: '#52c41a' } },
-        { name: t('exchange.chart.failures'), type: 'line', yAxisIndex: 1, data: points.map((p) => p.failures), itemStyle: { color: '#f5222d' } },
+        { name: t('exchange.chart.appliedRows'), type: 'bar', barMaxWidth: 18, data: points.map((p) => [at(p), p.appliedRows]), itemStyle: { color: '#1e50a2' } },
+        { name: t('exchange.chart.appliedBatches'), type: 'line', yAxisIndex: 1, data: points.map((p) => [at(p), p.appliedBatches]), itemStyle: { color: '#52c41a' } },
+        { name: t('exchange.chart.failures'), type: 'line', yAxisIndex: 1, data: points.map((p) => [at(p), p.failures]), itemStyle: { color: '#f5222d' }, symbol: 'diamond', symbolSize: 8 },
       ],
     }),
-    [points, x, t],
+    [points, axis, t],
   );
   const lag = useMemo<EChartOption>(
     () => ({
       tooltip: { trigger: 'axis' },
       grid: { left: 56, right: 24, top: 36, bottom: 28 },
-      xAxis: { type: 'category', data: x },
+      xAxis: axis,
       yAxis: { type: 'value', name: t('exchange.chart.seconds') },
-      series: [{ name: t('exchange.chart.lag'), type: 'line', smooth: true, connectNulls: true, areaStyle: { opacity: 0.15 }, data: points.map((p) => p.lagSeconds), itemStyle: { color: '#fa8c16' } }],
+      series: [{ name: t('exchange.chart.lag'), type: 'line', smooth: true, connectNulls: true, areaStyle: { opacity: 0.15 }, data: points.filter((p) => p.lagSeconds !== null).map((p) => [at(p), p.lagSeconds]), itemStyle: { color: '#fa8c16' } }],
     }),
-    [points, x, t],
+    [points, axis, t],
   );
   const empty = !series.loading && points.length === 0 ? t('exchange.chart.empty') : undefined;
 

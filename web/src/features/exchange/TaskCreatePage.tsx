@@ -7,6 +7,7 @@ import { useFormSubmit } from '../../hooks/useFormSubmit';
 import { useRequest } from '../../hooks/useRequest';
 import { useI18n, type MessageKey } from '../../i18n';
 import { exchangeApi, MASK_PRESETS, type CatalogField, type ResourceOption } from './api';
+import { ListError } from './components';
 import { INITIAL_VALUES, remapProblem, toBody, type TaskFormValues } from './taskForm';
 import { TaskTargets } from './TaskTargets';
 
@@ -153,9 +154,7 @@ export default function TaskCreatePage() {
         </Card>
 
         <Card title={t('exchange.form.fields')} style={{ marginBottom: 16 }}>
-          <Form.Item name="fieldsCheck" style={{ marginBottom: 8 }}>
-            <input type="hidden" />
-          </Form.Item>
+          <ListError name="fieldsCheck" testId="task-form-fields-error" />
           <Table<CatalogField>
             rowKey="englishName"
             size="small"

@@ -3,6 +3,7 @@ import { Alert, Button, Card, Col, Form, Input, Row, Select, Typography, type Fo
 import { useRequest } from '../../hooks/useRequest';
 import { useI18n } from '../../i18n';
 import { exchangeApi, type GrantOption } from './api';
+import { ListError } from './components';
 import type { TaskFormValues } from './taskForm';
 
 /**
@@ -15,9 +16,7 @@ export function TaskTargets({ form, grants, loading }: { form: FormInstance<Task
   return (
     <Card title={t('exchange.form.targets')} style={{ marginBottom: 16 }} data-testid="task-form-targets">
       {resourceId && !loading && grants.length === 0 && <Alert type="warning" showIcon style={{ marginBottom: 16 }} title={t('exchange.form.noGrants')} data-testid="task-form-no-grants" />}
-      <Form.Item name="targetsCheck" style={{ marginBottom: 8 }}>
-        <input type="hidden" />
-      </Form.Item>
+      <ListError name="targetsCheck" testId="task-form-targets-error" />
       <Form.List name="targets">
         {(rows, { add, remove }) => (
           <>

@@ -1,4 +1,4 @@
-import { Form, Input, Space, Tag, Typography } from 'antd';
+import { Alert, Form, Input, Space, Tag, Typography } from 'antd';
 import type { ReactNode } from 'react';
 import { FormModal } from '../../components/FormModal';
 import { useFormSubmit } from '../../hooks/useFormSubmit';
@@ -86,5 +86,25 @@ export function ReasonsModal({ open, title, help, required, okText, run, onClose
         </Form.Item>
       </Form>
     </FormModal>
+  );
+}
+
+/**
+ * The server's error about a whole list (`/body/fields`: choose at least one), which has no input
+ * of its own: a hidden field carries it, and it shows as an alert above the list.
+ */
+export function ListError({ name, testId }: { name: string; testId: string }) {
+  return (
+    <>
+      <Form.Item name={name} hidden>
+        <input />
+      </Form.Item>
+      <Form.Item shouldUpdate noStyle>
+        {(f) => {
+          const errors = f.getFieldError(name);
+          return errors.length ? <Alert type="error" showIcon style={{ marginBottom: 12 }} title={errors.join('；')} data-testid={testId} /> : null;
+        }}
+      </Form.Item>
+    </>
   );
 }

@@ -80,6 +80,7 @@ export const exchangeEn: Record<keyof typeof exchangeZh, string> = {
   'exchange.node.enrolledAt': 'Enrolled',
   'exchange.node.revokedAt': 'Revoked',
   'exchange.node.tokenExpires': 'Enrolment token valid until',
+  'exchange.node.tokenUntil': 'token valid until {at}',
   'exchange.node.register': 'Register node',
   'exchange.node.registerTitle': 'Register a front-end processor',
   'exchange.node.registered': 'Node registered',

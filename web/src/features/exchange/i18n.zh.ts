@@ -78,6 +78,7 @@ export const exchangeZh = {
   'exchange.node.enrolledAt': '注册时间',
   'exchange.node.revokedAt': '吊销时间',
   'exchange.node.tokenExpires': '注册令牌有效期至',
+  'exchange.node.tokenUntil': '令牌有效至 {at}',
   'exchange.node.register': '登记节点',
   'exchange.node.registerTitle': '登记前置机节点',
   'exchange.node.registered': '节点已登记',
