@@ -38,7 +38,7 @@ export class AgentRunner {
       const cached = await cachedConfig(store);
       if (cached) {
         log.warn('center unreachable at start; working from the last configuration it sent', { error: this.#centerError });
-        this.#applyConfig(cached);
+        await this.#applyConfig(cached);
       }
     }
     const loops = [this.#heartbeatLoop(), this.#targetLoop()];
@@ -76,7 +76,7 @@ export class AgentRunner {
       this.#reachable = true;
       this.#centerError = null;
       this.#lastContactAt = new Date();
-      this.#applyConfig(res);
+      await this.#applyConfig(res);
       await cacheConfig(store, res);
       return true;
     } catch (err) {
@@ -95,7 +95,7 @@ export class AgentRunner {
     }
   }
 
-  #applyConfig(res: AgentConfigResponse) {
+  async #applyConfig(res: AgentConfigResponse) {
     this.#config = res;
     this.#targets = new Map(res.targets.map((t) => [t.targetId, t]));
     const seen = new Set<string>();
@@ -113,8 +113,8 @@ export class AgentRunner {
       if (task.status !== 'active') this.#ctx.log.info('task not active', { task: task.taskId, name: task.name, status: task.status, reason: task.statusReason ?? undefined });
     }
     for (const [id, w] of this.#workers) if (!seen.has(id)) w.retire();
-    for (const task of res.sources) void this.#ctx.store.setTaskStatus(task.taskId, task.status, task.statusReason);
     this.#configWake.notify();
+    for (const task of res.sources) await this.#ctx.store.setTaskStatus(task.taskId, task.status, task.statusReason);
   }
 
   async #targetLoop() {
@@ -163,7 +163,7 @@ export class AgentRunner {
   /** A delivery for a target this agent has not heard of yet: ask the center once. */
   async #refreshFor(targetId: string): Promise<TargetSpec | undefined> {
     try {
-      this.#applyConfig(await this.#ctx.client.config(this.#ctx.signal));
+      await this.#applyConfig(await this.#ctx.client.config(this.#ctx.signal));
     } catch (err) {
       if (err instanceof CredentialRevokedError) throw err;
     }
