@@ -144,6 +144,33 @@ describe('exchange console', () => {
     await page.context().close();
   });
 
+  it('a pending node gets a new token (the old one stops working) and is revoked with reasons', async () => {
+    const admin = await session('nc_admin');
+    const { items } = await admin('GET', '/api/exchange/nodes?q=nc-amr-01');
+    const registered = await admin('POST', '/api/exchange/nodes', { code: 'nc-amr-02', name: '南昌市市场监管局备用前置机', departmentId: items[0].departmentId });
+    const page = await loginAs(browser, server.url, 'nc_admin');
+    await page.goto(`${server.url}/exchange/nodes`);
+    const row = page.locator('[data-testid="node-row-nc-amr-02"][data-health="pending"]');
+    await row.waitFor({ timeout: SLOW });
+    await row.locator('[data-testid="node-reissue"]').click();
+    await byTestId(page, 'node-reissue-confirm').click();
+    await byTestId(page, 'enrol-token-view').waitFor({ timeout: SLOW });
+    const token = (await byTestId(page, 'enrol-token').textContent())!.trim();
+    expect(token).toMatch(/^zt-enrol-/);
+    expect(token).not.toBe(registered.enrolToken);
+    await byTestId(page, 'enrol-token-done').click();
+    await expect(new E2eNode(server.url).enrol(registered.enrolToken)).rejects.toThrow(/401/);
+
+    await row.locator('[data-testid="node-revoke"]').click();
+    await byTestId(page, 'node-revoke-confirm').click(); // reasons are required
+    await page.locator('.ant-form-item', { has: byTestId(page, 'node-revoke-reasons') }).locator('.ant-form-item-explain').waitFor();
+    await fill(page, 'node-revoke-reasons', '硬件更换，改用新前置机');
+    await byTestId(page, 'node-revoke-confirm').click();
+    await page.locator('[data-testid="node-row-nc-amr-02"][data-health="revoked"]').waitFor({ timeout: SLOW });
+    await expect(new E2eNode(server.url).enrol(token)).rejects.toThrow(/401/);
+    await page.context().close();
+  });
+
   let officer: Page;
   it('a task is created in the form; a field outside the grant is refused on the grant input', async () => {
     const creator = await loginAs(browser, server.url, TASK_CREATOR);

@@ -45,35 +45,40 @@ export function NodeActions({ node, onChanged, size = 'small' }: { node: Exchang
           {t('exchange.node.revoke')}
         </Button>
       )}
-      <Modal
-        open={!!token}
-        title={t('exchange.node.tokenTitle')}
-        onCancel={() => setToken(null)}
-        maskClosable={false}
-        width={640}
-        footer={
-          <Button type="primary" onClick={() => setToken(null)} data-testid="enrol-token-done">
-            {t('exchange.node.tokenDone')}
-          </Button>
-        }
-      >
-        {token && <EnrolTokenView nodeCode={node.code} token={token} />}
-      </Modal>
-      <ReasonsModal
-        open={revoking}
-        title={t('exchange.node.revokeTitle', { name: node.name })}
-        help={t('exchange.node.revokeHelp')}
-        required
-        okText={t('exchange.node.revoke')}
-        run={(reasons) => exchangeApi.revokeNode(node.id, reasons)}
-        onClose={() => setRevoking(false)}
-        onDone={() => {
-          setRevoking(false);
-          onChanged();
-        }}
-        submitTestId="node-revoke-confirm"
-        reasonsTestId="node-revoke-reasons"
-      />
+      {/* Mounted only while open: a list has one NodeActions per row, and their dialogs must not pile up in the page. */}
+      {token && (
+        <Modal
+          open
+          title={t('exchange.node.tokenTitle')}
+          onCancel={() => setToken(null)}
+          maskClosable={false}
+          width={640}
+          footer={
+            <Button type="primary" onClick={() => setToken(null)} data-testid="enrol-token-done">
+              {t('exchange.node.tokenDone')}
+            </Button>
+          }
+        >
+          <EnrolTokenView nodeCode={node.code} token={token} />
+        </Modal>
+      )}
+      {revoking && (
+        <ReasonsModal
+          open
+          title={t('exchange.node.revokeTitle', { name: node.name })}
+          help={t('exchange.node.revokeHelp')}
+          required
+          okText={t('exchange.node.revoke')}
+          run={(reasons) => exchangeApi.revokeNode(node.id, reasons)}
+          onClose={() => setRevoking(false)}
+          onDone={() => {
+            setRevoking(false);
+            onChanged();
+          }}
+          submitTestId="node-revoke-confirm"
+          reasonsTestId="node-revoke-reasons"
+        />
+      )}
     </Space>
   );
 }

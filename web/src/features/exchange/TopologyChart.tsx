@@ -60,6 +60,7 @@ export function TopologyChart({ data, height = 420 }: { data: Topology; height?:
           force: { repulsion: 420, edgeLength: [140, 220] },
           roam: true,
           nodeScaleRatio: 0,
+          preserveAspect: true,
           draggable: true,
           top: 70,
           bottom: 50,
