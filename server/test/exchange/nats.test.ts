@@ -245,6 +245,8 @@ describe.skipIf(!reachable)('exchange center over NATS JetStream', () => {
     await ack(p.body.items[0].deliveryId);
     // A stale copy of an applied delivery (published after the duplicate window) is acknowledged and skipped.
     await nc.jetstream().publish(`zttest.${id}.node.${dst.nodeId}.target.${targetId}`, JSON.stringify({ batchId: b7.manifest.batchId, targetId, nodeId: dst.nodeId }), { msgID: `stale-${id}` });
+    // …and a message that is no delivery at all is terminated, not left blocking the target.
+    await nc.jetstream().publish(`zttest.${id}.node.${dst.nodeId}.target.${targetId}`, 'not json', { msgID: `junk-${id}` });
     const b8 = await src.upload(taskId, 9, 'k9,v\n', { columns: COLUMNS });
     const p8 = await poll();
     expect(p8.body.items.map((d: { batchId: string }) => d.batchId)).toEqual([b8.manifest.batchId]);

@@ -37,13 +37,18 @@ export async function openJetStream(s: NatsSettings): Promise<{ nc: NatsConnecti
   }
   try {
     const jsm = await nc.jetstreamManager();
-    await ensureStream(jsm, s.stream, [`${s.subjectPrefix}.node.>`], RetentionPolicy.Workqueue, s.duplicateWindowSeconds);
-    await ensureStream(jsm, s.topicStream, [`${s.subjectPrefix}.topic.>`], RetentionPolicy.Limits, s.duplicateWindowSeconds);
+    await ensureStreams(jsm, s);
     return { nc, jsm };
   } catch (e) {
     await nc.close();
     throw new Error(`NATS at ${s.url} is reachable but JetStream is not usable (${(e as Error).message}). Enable JetStream (nats-server -js). / NATS 未启用 JetStream。`);
   }
+}
+
+/** At start, and after a reconnect (the server may have come back without its state). */
+export async function ensureStreams(jsm: JetStreamManager, s: NatsSettings) {
+  await ensureStream(jsm, s.stream, [`${s.subjectPrefix}.node.>`], RetentionPolicy.Workqueue, s.duplicateWindowSeconds);
+  await ensureStream(jsm, s.topicStream, [`${s.subjectPrefix}.topic.>`], RetentionPolicy.Limits, s.duplicateWindowSeconds);
 }
 
 /**

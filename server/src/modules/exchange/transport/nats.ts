@@ -2,7 +2,7 @@ import { JSONCodec, type JetStreamClient, type JetStreamManager, type JsMsg, typ
 import type { Kysely } from 'kysely';
 import type { DB } from '../../../db/schema.ts';
 import type { NodeWaker } from '../exchange.deps.ts';
-import { deliveryMsgId, deliverySubject, consumerName, ensureTargetConsumer, openJetStream, topicSubject, type NatsSettings } from './nats.jetstream.ts';
+import { consumerName, deliveryMsgId, deliverySubject, ensureStreams, ensureTargetConsumer, openJetStream, topicSubject, type NatsSettings } from './nats.jetstream.ts';
 import type { DeliveryRef, DeliveryTransport, TopicEventRef } from './types.ts';
 
 export interface TransportLog {
@@ -13,6 +13,7 @@ export interface TransportLog {
 type Head = { msg: JsMsg; ref: DeliveryRef };
 const codec = JSONCodec<DeliveryRef>();
 const OPEN = ['queued', 'delivering', 'failed'] as const;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** A pull answered "nothing now": no message (404), the wait ran out (408), another holder (409). */
 const nothing = (e: unknown) => ['404', '408', '409'].includes(String((e as { code?: string }).code));
 
@@ -62,7 +63,10 @@ export class NatsTransport implements DeliveryTransport {
   static async start(s: NatsSettings, db: Kysely<DB>, waker: NodeWaker, log: TransportLog, opts: { reconcileMs?: number } = {}) {
     const { nc, jsm } = await openJetStream(s);
     const t = new NatsTransport(s, db, waker, log, nc, jsm);
-    await t.reconcile();
+    await t.reconcile().catch(async (e) => {
+      await nc.close();
+      throw e;
+    });
     t.#timers.push(setInterval(() => void t.#keep(), Math.max(1000, (s.ackWaitSeconds * 1000) / 3)).unref());
     t.#timers.push(setInterval(() => void t.reconcile().catch((e) => log.warn({ err: e }, 'exchange: NATS reconciliation failed')), opts.reconcileMs ?? 30_000).unref());
     void t.#watchStatus();
@@ -208,14 +212,18 @@ export class NatsTransport implements DeliveryTransport {
     if (running) return running;
     const p = (async () => {
       await this.#consumer(nodeId, targetId);
-      try {
-        const msg = await (waitMs ? this.#jsWait : this.#js).pull(this.#s.stream, consumerName(targetId), waitMs);
-        this.#hold(msg, nodeId, targetId);
-        return true;
-      } catch (e) {
-        if (nothing(e) || this.#closed) return false;
-        throw e;
+      // After a terminated non-delivery the target's next message is there at once: pull again.
+      for (let i = 0, wait = waitMs; i < 100; i++, wait = 0) {
+        try {
+          const msg = await (wait ? this.#jsWait : this.#js).pull(this.#s.stream, consumerName(targetId), wait);
+          const got = this.#hold(msg, nodeId, targetId);
+          if (got !== 'junk') return got === 'held';
+        } catch (e) {
+          if (nothing(e) || this.#closed) return false;
+          throw e;
+        }
       }
+      return false; // a run of non-deliveries: the next pull goes on
     })();
     const tracked = p
       .catch((e) => {
@@ -227,22 +235,29 @@ export class NatsTransport implements DeliveryTransport {
     return tracked;
   }
 
-  #hold(msg: JsMsg, nodeId: string, targetId: string) {
-    let ref: DeliveryRef;
+  /** Keeps the message as the target's head, unless it is no delivery (terminated) or we are closing. */
+  #hold(msg: JsMsg, nodeId: string, targetId: string): 'held' | 'junk' | 'closing' {
+    let ref: DeliveryRef | null = null;
     try {
       ref = codec.decode(msg.data);
     } catch {
-      msg.term('not a delivery');
-      return;
+      // handled below
+    }
+    if (!ref || typeof ref.batchId !== 'string' || !UUID.test(ref.batchId)) {
+      // Not ours to deliver (written by hand, another program): it must not block the target.
+      msg.term(); // no reason: NATS 2.9 takes '+TERM <reason>' for a nak
+      this.#log.warn({ targetId, seq: msg.seq }, 'exchange: a message on a delivery subject is not a delivery; terminated');
+      return 'junk';
     }
     if (this.#closed) {
       msg.nak();
-      return;
+      return 'closing';
     }
     const earlier = this.#heads.get(targetId);
     if (earlier && earlier.msg.seq !== msg.seq) earlier.msg.nak();
     this.#heads.set(targetId, { msg, ref: { ...ref, nodeId, targetId } });
     this.#waker.wake(nodeId);
+    return 'held';
   }
 
   /**
@@ -266,6 +281,7 @@ export class NatsTransport implements DeliveryTransport {
         return s === undefined || s === 'applied' || s === 'expired';
       });
       for (const h of done) {
+        if (this.#heads.get(h.ref.targetId) !== h) continue; // a concurrent settle took it
         this.#heads.delete(h.ref.targetId);
         await h.msg.ackAck({ timeout: 5000 }).catch((e) => this.#log.warn({ err: e, targetId: h.ref.targetId }, 'exchange: NATS ack failed; the message comes back and is skipped'));
       }
@@ -277,15 +293,15 @@ export class NatsTransport implements DeliveryTransport {
   /** Keeps held heads from going back to JetStream while this process lives; settles them. */
   async #keep() {
     if (this.#closed) return;
-    for (const h of this.#heads.values()) h.msg.working();
-    const targets = [...this.#heads.keys()];
-    const nodes = new Set([...this.#heads.values()].map((h) => h.ref.nodeId));
+    const before = [...this.#heads.values()];
+    for (const h of before) h.msg.working();
     try {
-      await this.#settle(targets);
+      await this.#settle(before.map((h) => h.ref.targetId));
     } catch (e) {
       this.#log.warn({ err: e }, 'exchange: settling NATS heads failed');
     }
-    for (const n of nodes) this.#waker.wake(n);
+    // Rows settled by another center process: the next delivery of those targets may go out now.
+    for (const h of before) if (this.#heads.get(h.ref.targetId) !== h) this.#waker.wake(h.ref.nodeId);
   }
 
   /** After a reconnect the held messages may have gone back to JetStream: forget them, reconcile. */
@@ -298,8 +314,11 @@ export class NatsTransport implements DeliveryTransport {
       if (s.type === 'reconnect') {
         this.#down = false;
         this.#heads.clear();
+        this.#consumers.clear();
         this.#log.info({ server: s.data }, 'exchange: NATS reconnected');
-        void this.reconcile().catch((e) => this.#log.warn({ err: e }, 'exchange: NATS reconciliation failed'));
+        void ensureStreams(this.#jsm, this.#s)
+          .then(() => this.reconcile())
+          .catch((e) => this.#log.warn({ err: e }, 'exchange: NATS reconciliation failed'));
       }
     }
   }
