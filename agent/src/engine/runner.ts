@@ -114,7 +114,11 @@ export class AgentRunner {
     }
     for (const [id, w] of this.#workers) if (!seen.has(id)) w.retire();
     this.#configWake.notify();
-    for (const task of res.sources) await this.#ctx.store.setTaskStatus(task.taskId, task.status, task.statusReason);
+    // Same form as a 409 records ("GRANT_REVOKED: reason"), so `status` reads alike either way.
+    for (const task of res.sources) {
+      const reason = task.statusCode && task.statusReason ? `${task.statusCode}: ${task.statusReason}` : (task.statusReason ?? task.statusCode);
+      await this.#ctx.store.setTaskStatus(task.taskId, task.status, reason);
+    }
   }
 
   async #targetLoop() {
