@@ -399,9 +399,13 @@ async function main() {
           await sleep(100);
         }
       })();
-      const result = await fn();
-      running = false;
-      await sampler;
+      let result: T;
+      try {
+        result = await fn();
+      } finally {
+        running = false;
+        await sampler;
+      }
       return { result, clients: childrenCpu() - children, backends: backends.totals(), machine: meter().machine };
     };
     const copyRun = await measured(() => copyPipe(srcDb, dstDb, dst));
