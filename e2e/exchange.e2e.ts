@@ -281,6 +281,21 @@ describe('exchange console', () => {
     await officer.locator('[data-testid="lang-switch"] .ant-segmented-item', { hasText: '中文' }).click();
   });
 
+  it('the provider pauses the task with reasons and resumes it', async () => {
+    await officer.goto(`${server.url}/exchange/tasks/${taskId}`);
+    await byTestId(officer, 'task-pause').click();
+    await fill(officer, 'task-step-reasons', '源库维护，暂停两小时');
+    await byTestId(officer, 'task-step-confirm').click();
+    await officer.locator('[data-testid="task-status"][data-status="paused"]').waitFor({ timeout: SLOW });
+    await expect(byTestId(officer, 'task-status-alert').getAttribute('data-code')).resolves.toBe('PAUSED_BY_USER');
+    await expect(byTestId(officer, 'task-status-alert').textContent()).resolves.toContain('源库维护，暂停两小时');
+    const conf = await src.heartbeat();
+    expect(conf.body.sources.find((x: { taskId: string }) => x.taskId === taskId).status).toBe('paused');
+    await byTestId(officer, 'task-resume').click();
+    await officer.locator('[data-testid="task-status"][data-status="active"]').waitFor({ timeout: SLOW });
+    await expect(byTestId(officer, 'task-status-alert').count()).resolves.toBe(0);
+  });
+
   it('a revoked grant stops the task; its page says why in red and refuses to resume', async () => {
     await provider('POST', `/api/sharing/grants/${grantId}/revoke`, { reasons: '使用部门职能调整，不再需要该数据' });
     // The center checks the grants whenever a node asks for its work.

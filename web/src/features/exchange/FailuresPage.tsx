@@ -1,6 +1,6 @@
 import { App, Button, Space, Tag, Typography, type TableColumnsType } from 'antd';
 import { useState } from 'react';
-import { Link } from 'react-router-dom';
+import { Link, useSearchParams } from 'react-router-dom';
 import { useAuth } from '../../auth/AuthContext';
 import { PagedTable } from '../../components/PagedTable';
 import { PageTitle } from '../../components/PageTitle';
@@ -22,9 +22,11 @@ export default function FailuresPage() {
   const { can } = useAuth();
   const { message } = App.useApp();
   const showProblem = useProblem();
+  const [params, setParams] = useSearchParams();
+  const taskId = params.get('taskId') ?? undefined;
   const paging = usePaging();
   const { page, pageSize } = paging;
-  const list = useRequest(() => exchangeApi.deliveries({ status: 'failed', page, pageSize }), [page, pageSize]);
+  const list = useRequest(() => exchangeApi.deliveries({ status: 'failed', taskId, page, pageSize }), [taskId, page, pageSize]);
   const [retrying, setRetrying] = useState<string | null>(null);
 
   const retry = async (d: Delivery) => {
@@ -101,6 +103,11 @@ export default function FailuresPage() {
         }
       />
       <Typography.Paragraph type="secondary">{t('exchange.failures.help')}</Typography.Paragraph>
+      {taskId && (
+        <Tag closable onClose={() => setParams({})} style={{ marginBottom: 12 }} data-testid="failures-task-filter">
+          {t('exchange.failures.oneTask', { name: list.data?.items[0]?.taskName ?? '' })}
+        </Tag>
+      )}
       <PagedTable<Delivery>
         list={list}
         paging={paging}

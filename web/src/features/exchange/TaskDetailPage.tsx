@@ -136,6 +136,9 @@ export default function TaskDetailPage() {
                 {t('exchange.task.stop')}
               </Button>
             )}
+            <Link to={`/exchange/failures?taskId=${k.id}`} data-testid="task-failures-link">
+              {t('exchange.failures.ofTask')}
+            </Link>
             <Button onClick={refresh} data-testid="task-refresh">
               {t('common.refresh')}
             </Button>

@@ -222,6 +222,8 @@ export const exchangeEn: Record<keyof typeof exchangeZh, string> = {
   'exchange.failures.notRetryable': 'Needs a fix',
   'exchange.failures.failedAt': 'Failed at',
   'exchange.failures.retry': 'Retry',
+  'exchange.failures.oneTask': 'Task: {name}',
+  'exchange.failures.ofTask': 'Failed deliveries',
   'exchange.failures.retried': 'Queued again; the target node will apply it once more',
 
   'exchange.monitor.title': 'Exchange monitoring',

@@ -220,6 +220,8 @@ export const exchangeZh = {
   'exchange.failures.notRetryable': '需人工处理',
   'exchange.failures.failedAt': '失败时间',
   'exchange.failures.retry': '重试',
+  'exchange.failures.oneTask': '仅显示任务：{name}',
+  'exchange.failures.ofTask': '查看失败投递',
   'exchange.failures.retried': '已重新排队，目标前置机将再次入库',
 
   'exchange.monitor.title': '交换监控',
