@@ -40,7 +40,7 @@ export class E2eNode {
     return { status: res.status, body: (text ? JSON.parse(text) : null) as T };
   }
 
-  heartbeat(extra: Partial<{ queueDepth: number; lagSeconds: number }> = {}) {
+  heartbeat(extra: Partial<{ queueDepth: number; lagSeconds: number; tasks: { taskId: string; checkpoint: string | null; lastError: string | null }[] }> = {}) {
     return this.call('POST', '/api/exchange/agent/heartbeat', { agentVersion: '0.1.0-e2e', hostname: 'fep-e2e', queueDepth: 0, lagSeconds: 0, tasks: [], ...extra });
   }
 

@@ -242,9 +242,14 @@ describe('exchange console', () => {
     await dst.ack(again.deliveryId, 2);
   });
 
-  it('the task page shows the batch, its deliveries and its provenance, and the charts', async () => {
+  it('the task page shows the source agent’s error, the batch, its deliveries and its provenance, and the charts', async () => {
+    // The source agent reports (in its heartbeat) that a column it reads has gone.
+    await src.heartbeat({ tasks: [{ taskId, checkpoint: '2026-03-02T10:00:00Z', lastError: 'SOURCE_COLUMN_MISSING: column "ent_name" does not exist' }] });
     await officer.goto(`${server.url}/exchange/tasks/${taskId}`);
     await byTestId(officer, 'page-exchange-task').waitFor();
+    await byTestId(officer, 'task-source-error').waitFor({ timeout: SLOW });
+    await expect(byTestId(officer, 'task-source-error').textContent()).resolves.toContain('column "ent_name" does not exist');
+    await expect(byTestId(officer, 'task-checkpoint').textContent()).resolves.toBe('2026-03-02T10:00:00Z');
     const batch = officer.locator('[data-testid="batch-row"][data-seq="1"]');
     await batch.waitFor({ timeout: SLOW });
     await expect(batch.locator('[data-testid="batch-delivery-status"]').getAttribute('data-status')).resolves.toBe('applied');

@@ -23,6 +23,9 @@ export default function TaskDetailPage() {
   const { message } = App.useApp();
   const showProblem = useProblem();
   const task = useRequest(() => exchangeApi.task(id), [id]);
+  // The source agent's own report (checkpoint, last error), when the viewer may see that node.
+  const sourceNodeId = task.data?.sourceNodeId;
+  const sourceNode = useRequest(() => exchangeApi.node(sourceNodeId!), [sourceNodeId, task.data], !!sourceNodeId);
   const paging = usePaging();
   const { page, pageSize } = paging;
   const [tick, setTick] = useState(0);
@@ -36,6 +39,7 @@ export default function TaskDetailPage() {
   if (task.error) return <ErrorAlert error={task.error} onRetry={task.reload} />;
   if (!k) return null;
 
+  const report = sourceNode.data?.reported?.[k.id] ?? null;
   const refresh = () => {
     task.reload();
     setTick((n) => n + 1);
@@ -147,6 +151,16 @@ export default function TaskDetailPage() {
         }
       />
       <StatusAlert task={k} />
+      {report?.lastError && (
+        <Alert
+          type="error"
+          showIcon
+          style={{ marginBottom: 16 }}
+          title={t('exchange.task.sourceError', { node: k.sourceNodeCode })}
+          description={<Typography.Text style={{ whiteSpace: 'pre-wrap' }}>{report.lastError}</Typography.Text>}
+          data-testid="task-source-error"
+        />
+      )}
       <Card style={{ marginBottom: 16 }}>
         <Descriptions column={{ xs: 1, md: 2, xl: 3 }} size="small" bordered>
           <Descriptions.Item label={t('exchange.task.resource')}>
@@ -167,6 +181,11 @@ export default function TaskDetailPage() {
           <Descriptions.Item label={t('exchange.form.strategy')}>
             {t('exchange.task.strategyText', { batch: k.strategy.batchSize, priority: k.strategy.priority, inflight: k.strategy.maxInFlight })}
             {k.strategy.window && ` · ${k.strategy.window.from}–${k.strategy.window.to}`}
+          </Descriptions.Item>
+          <Descriptions.Item label={t('exchange.task.checkpoint')}>
+            <Typography.Text code data-testid="task-checkpoint">
+              {report?.checkpoint ?? '—'}
+            </Typography.Text>
           </Descriptions.Item>
           <Descriptions.Item label={t('exchange.task.created')}>
             {fmtTime(k.createdAt)} · {k.createdBy}

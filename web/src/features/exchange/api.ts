@@ -34,6 +34,8 @@ export interface ExchangeNode {
   lastHeartbeatAt: string | null;
   queueDepth: number;
   lagSeconds: number;
+  /** What the agent last reported per source task (its heartbeat): checkpoint and last error. */
+  reported: Record<string, { checkpoint: string | null; lastError: string | null }> | null;
   createdBy: string;
   createdAt: string;
   enrolledAt: string | null;

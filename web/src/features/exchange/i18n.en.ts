@@ -121,6 +121,8 @@ export const exchangeEn: Record<keyof typeof exchangeZh, string> = {
   'exchange.task.scheduleContinuous': 'Continuous, polling every {n} s',
   'exchange.task.scheduleInterval': 'Every {n} s',
   'exchange.task.masked': 'masked: keep first {start}, last {end}',
+  'exchange.task.sourceError': 'The source node ({node}) reports an error: the task waits at its checkpoint and goes on once the cause is fixed',
+  'exchange.task.checkpoint': 'Source checkpoint',
 
   'exchange.form.title': 'New exchange task',
   'exchange.form.basics': 'Basics',

@@ -119,6 +119,8 @@ export const exchangeZh = {
   'exchange.task.scheduleContinuous': '持续轮询，每 {n} 秒',
   'exchange.task.scheduleInterval': '每 {n} 秒一次',
   'exchange.task.masked': '脱敏：留前 {start} 后 {end}',
+  'exchange.task.sourceError': '源前置机（{node}）报告错误：任务在检查点处等待，排除原因后自动继续',
+  'exchange.task.checkpoint': '源端检查点',
 
   'exchange.form.title': '新建交换任务',
   'exchange.form.basics': '基本信息',
