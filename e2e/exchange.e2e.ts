@@ -269,6 +269,9 @@ describe('exchange console', () => {
   });
 
   it('the monitoring page draws the topology with both nodes (in Chinese and in English)', async () => {
+    await byTestId(officer, 'nav-exchange-tasks').click();
+    await officer.locator(`[data-testid="task-row"][data-id="${taskId}"]`).waitFor({ timeout: SLOW });
+    await shot(officer, 'tasks');
     await byTestId(officer, 'nav-exchange-monitor').click();
     await byTestId(officer, 'page-exchange-monitor').waitFor();
     const topology = byTestId(officer, 'topology');

@@ -15,20 +15,20 @@ export function TaskTable({ list, paging, testId }: { list: Pick<RequestState<{ 
     {
       title: t('exchange.task.name'),
       key: 'name',
-      width: 220,
+      width: 190,
       render: (_v, k) => (
         <Link to={`/exchange/tasks/${k.id}`} data-testid="task-open">
           {k.name}
         </Link>
       ),
     },
-    { title: t('common.status'), dataIndex: 'status', width: 100, render: (v: ExchangeTask['status']) => <StatusTag kind="taskStatus" value={v} testId="task-status" /> },
-    { title: t('exchange.task.resource'), key: 'resource', width: 220, render: (_v, k) => <NameCode name={k.resourceName} code={k.resourceCode} /> },
-    { title: t('exchange.task.sourceNode'), key: 'source', width: 180, render: (_v, k) => <NameCode name={k.sourceNodeName} code={`${k.sourceNodeCode} · ${k.providerDepartmentName}`} /> },
+    { title: t('common.status'), dataIndex: 'status', width: 90, render: (v: ExchangeTask['status']) => <StatusTag kind="taskStatus" value={v} testId="task-status" /> },
+    { title: t('exchange.task.resource'), key: 'resource', width: 190, render: (_v, k) => <NameCode name={k.resourceName} code={k.resourceCode} /> },
+    { title: t('exchange.task.sourceNode'), key: 'source', width: 170, render: (_v, k) => <NameCode name={k.sourceNodeName} code={k.sourceNodeCode} /> },
     {
       title: t('exchange.task.targets'),
       key: 'targets',
-      width: 240,
+      width: 160,
       render: (_v, k) => (
         <Space size={[0, 4]} wrap>
           {k.targets.map((g) => (
@@ -53,14 +53,14 @@ export function TaskTable({ list, paging, testId }: { list: Pick<RequestState<{ 
           '—'
         ),
     },
-    { title: t('common.updatedAt'), dataIndex: 'updatedAt', width: 150, render: (v: string) => fmtMinute(v) },
+    { title: t('common.updatedAt'), dataIndex: 'updatedAt', width: 140, render: (v: string) => fmtMinute(v) },
   ];
   return (
     <PagedTable<ExchangeTask>
       list={list}
       paging={paging}
       columns={columns}
-      scroll={{ x: 1300 }}
+      scroll={{ x: 1120 }}
       rowTestId="task-row"
       rowData={(k) => ({ 'data-id': k.id, 'data-status': k.status, 'data-name': k.name })}
       data-testid={testId}
