@@ -221,10 +221,10 @@ describe.skipIf(!reachable)('exchange center over NATS JetStream', () => {
   });
 
   it('still delivers after a center restart: a routed delivery and a leased, unacknowledged one', async () => {
-    const b6 = await src.upload(taskId, 7, 'k7,v\n', { columns: COLUMNS });
+    const routedBatch = await src.upload(taskId, 7, 'k7,v\n', { columns: COLUMNS });
     await restart();
     const p = await poll();
-    expect(p.body.items.map((d: { batchId: string }) => d.batchId)).toEqual([b6.manifest.batchId]);
+    expect(p.body.items.map((d: { batchId: string }) => d.batchId)).toEqual([routedBatch.manifest.batchId]);
     await restart();
     expect((await poll()).body.items).toEqual([]); // still leased to the agent
     t.clock.set(new Date(t.clock.now().getTime() + 301_000));
@@ -235,22 +235,22 @@ describe.skipIf(!reachable)('exchange center over NATS JetStream', () => {
   });
 
   it('re-publishes a delivery whose message was lost from the stream, and skips a copy already applied', async () => {
-    const b7 = await src.upload(taskId, 8, 'k8,v\n', { columns: COLUMNS });
+    const lostBatch = await src.upload(taskId, 8, 'k8,v\n', { columns: COLUMNS });
     await jsm.streams.purge(ENV.EXCHANGE_NATS_STREAM, { filter: `zttest.${id}.node.${dst.nodeId}.>` });
     expect((await poll()).body.items).toEqual([]); // no message, no delivery: the row waits
     await new Promise((r) => setTimeout(r, 2100)); // past the duplicate window, which would drop the copy
     await restart(); // reconciliation at start
     const p = await poll();
-    expect(p.body.items.map((d: { batchId: string }) => d.batchId)).toEqual([b7.manifest.batchId]);
+    expect(p.body.items.map((d: { batchId: string }) => d.batchId)).toEqual([lostBatch.manifest.batchId]);
     await ack(p.body.items[0].deliveryId);
     // A stale copy of an applied delivery (published after the duplicate window) is acknowledged and skipped.
-    await nc.jetstream().publish(`zttest.${id}.node.${dst.nodeId}.target.${targetId}`, JSON.stringify({ batchId: b7.manifest.batchId, targetId, nodeId: dst.nodeId }), { msgID: `stale-${id}` });
+    await nc.jetstream().publish(`zttest.${id}.node.${dst.nodeId}.target.${targetId}`, JSON.stringify({ batchId: lostBatch.manifest.batchId, targetId, nodeId: dst.nodeId }), { msgID: `stale-${id}` });
     // …and a message that is no delivery at all is terminated, not left blocking the target.
     await nc.jetstream().publish(`zttest.${id}.node.${dst.nodeId}.target.${targetId}`, 'not json', { msgID: `junk-${id}` });
-    const b8 = await src.upload(taskId, 9, 'k9,v\n', { columns: COLUMNS });
-    const p8 = await poll();
-    expect(p8.body.items.map((d: { batchId: string }) => d.batchId)).toEqual([b8.manifest.batchId]);
-    await ack(p8.body.items[0].deliveryId);
+    const nextBatch = await src.upload(taskId, 9, 'k9,v\n', { columns: COLUMNS });
+    const pNext = await poll();
+    expect(pNext.body.items.map((d: { batchId: string }) => d.batchId)).toEqual([nextBatch.manifest.batchId]);
+    await ack(pNext.body.items[0].deliveryId);
     expect(await messages()).toBe(0);
   });
 
@@ -266,14 +266,14 @@ describe.skipIf(!reachable)('exchange center over NATS JetStream', () => {
     const served = await poll();
     expect(served.body.items.map((d: { batchId: string }) => d.batchId)).toEqual([during.manifest.batchId]);
     expect((await ack(served.body.items[0].deliveryId)).status).toBe(204);
-    const b9 = await src.upload(taskId, 11, 'k11,v\n', { columns: COLUMNS });
-    expect(b9.status).toBe(201); // accepted and kept: the row is queued, no message published
+    const afterOutage = await src.upload(taskId, 11, 'k11,v\n', { columns: COLUMNS });
+    expect(afterOutage.status).toBe(201); // accepted and kept: the row is queued, no message published
     expect(await messages()).toBe(0);
     await relay.restore(); // the reconciliation after the reconnect publishes it
     for (const until = Date.now() + 8000; (await messages()) === 0 && Date.now() < until; ) await new Promise((r) => setTimeout(r, 100));
     expect(await messages()).toBe(1);
     const p = await poll(8);
-    expect(p.body.items.map((d: { batchId: string }) => d.batchId)).toEqual([b9.manifest.batchId]);
+    expect(p.body.items.map((d: { batchId: string }) => d.batchId)).toEqual([afterOutage.manifest.batchId]);
     await ack(p.body.items[0].deliveryId);
     await restart();
     await relay.cut();
@@ -285,13 +285,13 @@ describe.skipIf(!reachable)('exchange center over NATS JetStream', () => {
     const settings = loadConfig({ ...ENV, NATS_URL: relay.url }).exchange.nats;
     const dying = await createTransport(settings, t.database.db, new NodeWaker(), { info() {}, warn() {} });
     try {
-      const b11 = await src.upload(taskId, 12, 'k12,v\n', { columns: COLUMNS });
+      const heldBatch = await src.upload(taskId, 12, 'k12,v\n', { columns: COLUMNS });
       expect(await dying.openTargets(dst.nodeId)).toEqual(new Set([targetId]));
       expect((await poll()).body.items).toEqual([]); // the other process holds the target's head
       await relay.cut(); // dies without handing it back
       const started = Date.now();
       const p = await poll(8);
-      expect(p.body.items.map((d: { batchId: string }) => d.batchId)).toEqual([b11.manifest.batchId]);
+      expect(p.body.items.map((d: { batchId: string }) => d.batchId)).toEqual([heldBatch.manifest.batchId]);
       expect(Date.now() - started).toBeGreaterThan(500); // JetStream waited for ack_wait (2 s)
       await ack(p.body.items[0].deliveryId);
       expect(await messages()).toBe(0);
