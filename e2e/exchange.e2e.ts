@@ -289,6 +289,48 @@ describe('exchange console', () => {
     await officer.locator('[data-testid="lang-switch"] .ant-segmented-item', { hasText: '中文' }).click();
   });
 
+  it('the provider opens a topic; the consumer subscribes with replay and sees its backlog, then skips it', async () => {
+    await byTestId(officer, 'nav-exchange-topics').click();
+    await byTestId(officer, 'page-exchange-topics').waitFor();
+    await byTestId(officer, 'topic-create').click();
+    await choose(officer, 'topic-form-resource', resourceName);
+    await officer.locator('[data-testid="topic-form-fields"] label', { hasText: '（uscc）' }).waitFor({ timeout: SLOW });
+    await fill(officer, 'topic-form-code', 'enterprise.changed');
+    await fill(officer, 'topic-form-name', '企业登记信息变更');
+    await officer.locator('[data-testid="topic-form-fields"] label', { hasText: '（uscc）' }).click();
+    await officer.locator('[data-testid="topic-form-fields"] label', { hasText: '（name）' }).click();
+    await choose(officer, 'topic-form-key-field', 'uscc');
+    await byTestId(officer, 'topic-form-event-types').click();
+    await officer.keyboard.type('enterprise.changed');
+    await officer.keyboard.press('Enter');
+    await byTestId(officer, 'topic-create-submit').click();
+    await byTestId(officer, 'page-exchange-topic').waitFor({ timeout: SLOW });
+    const topicUrl = officer.url();
+    // The provider's node publishes one event before anyone subscribes.
+    await src.call('POST', '/api/exchange/agent/topics/enterprise.changed/events', {
+      events: [{ key: '91360100MA35XXXX01', type: 'enterprise.changed', payload: { uscc: '91360100MA35XXXX01', name: '甲公司（更名）' } }],
+    });
+
+    const consumer = await loginAs(browser, server.url, 'ncsp_officer');
+    await consumer.goto(topicUrl);
+    await byTestId(consumer, 'topic-subscribe').click();
+    await choose(consumer, 'subscribe-grant', '南昌市行政审批局');
+    await choose(consumer, 'subscribe-node', 'nc-approval-01');
+    await fill(consumer, 'subscribe-connection', 'warehouse');
+    await fill(consumer, 'subscribe-table', 'public.enterprise_latest');
+    await byTestId(consumer, 'subscribe-submit').click();
+    const row = consumer.locator('[data-testid="subscription-row"][data-node="nc-approval-01"]');
+    await row.waitFor({ timeout: SLOW });
+    // Subscribed from the start of the retention window: the event published before is waiting.
+    await expect(row.locator('[data-testid="subscription-backlog"]').textContent()).resolves.toBe('1');
+    await shot(consumer, 'topic');
+    await row.locator('[data-testid="subscription-rewind"]').click();
+    await consumer.locator('[data-testid="rewind-from"] label', { hasText: '仅新事件' }).click();
+    await byTestId(consumer, 'rewind-submit').click();
+    await consumer.locator('[data-testid="subscription-backlog"]', { hasText: /^0$/ }).waitFor({ timeout: SLOW });
+    await consumer.context().close();
+  });
+
   it('the provider pauses the task with reasons and resumes it', async () => {
     await officer.goto(`${server.url}/exchange/tasks/${taskId}`);
     await byTestId(officer, 'task-pause').click();

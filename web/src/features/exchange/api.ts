@@ -253,6 +253,49 @@ export interface PublishedVersion {
   version: { version: number; content: { fields: CatalogField[]; share: { type: string; modes: string[] } } };
 }
 
+export interface Topic {
+  id: string;
+  code: string;
+  name: string;
+  resourceId: string;
+  resourceCode: string;
+  resourceName: string;
+  providerDepartmentId: string;
+  providerDepartmentName: string;
+  keyField: string;
+  fields: string[];
+  eventTypes: string[];
+  retentionHours: number;
+  lastSeq: number;
+  eventsRetained: number;
+  createdBy: string;
+  createdAt: string;
+}
+export interface Subscription {
+  id: string;
+  topicId: string;
+  topicCode: string;
+  topicName: string;
+  nodeId: string;
+  nodeCode: string;
+  consumerDepartmentId: string;
+  consumerDepartmentName: string;
+  grantId: string;
+  purpose: string;
+  fields: string[];
+  connection: string;
+  table: string;
+  mode: 'upsert' | 'append';
+  cursor: number;
+  backlog: number;
+  status: string;
+  statusCode: string | null;
+  statusReason: string | null;
+  createdAt: string;
+  lastAckAt: string | null;
+}
+export type TopicDetail = Topic & { subscriptions: Subscription[]; viewer: { manage: boolean } };
+
 const n = (id: string) => `/api/exchange/nodes/${id}`;
 const tk = (id: string) => `/api/exchange/tasks/${id}`;
 
@@ -278,9 +321,17 @@ export const exchangeApi = {
   overview: () => api.get<Overview>('/api/exchange/overview'),
   warnings: (q: Query & { page?: number; pageSize?: number; status?: 'open' | 'resolved' }) => api.get<Page<ExchangeWarning>>('/api/exchange/warnings', q),
 
+  topics: (q: Query & { page?: number; pageSize?: number; q?: string }) => api.get<Page<Topic>>('/api/exchange/topics', q),
+  topic: (id: string) => api.get<TopicDetail>(`/api/exchange/topics/${id}`),
+  createTopic: (body: { code: string; name: string; resourceId: string; keyField: string; fields: string[]; eventTypes: string[]; retentionHours?: number }) =>
+    api.post<Topic>('/api/exchange/topics', body),
+  subscribe: (topicId: string, body: { nodeId: string; grantId: string; connection: string; table: string; mode: 'upsert' | 'append'; from: string }) =>
+    api.post<Subscription>(`/api/exchange/topics/${topicId}/subscriptions`, body),
+  rewind: (id: string, from: string) => api.post<Subscription>(`/api/exchange/subscriptions/${id}/rewind`, { from }),
+
   // What the task form reads from the catalog and sharing APIs.
   publishedResources: (q: Query & { q?: string; providerDepartmentId?: string }) =>
     api.get<Page<ResourceOption>>('/api/catalog/resources', { ...q, status: 'published', page: 1, pageSize: 50 }),
   publishedVersion: (id: string, version: number) => api.get<PublishedVersion>(`/api/catalog/resources/${id}/versions/${version}`),
-  grants: (resourceId: string) => api.get<Page<GrantOption>>('/api/sharing/grants', { resourceId, status: 'active', page: 1, pageSize: 100 }),
+  grants: (resourceId: string, role?: 'consumer' | 'provider') => api.get<Page<GrantOption>>('/api/sharing/grants', { resourceId, role, status: 'active', page: 1, pageSize: 100 }),
 };

@@ -9,6 +9,8 @@ const TaskCreatePage = lazy(() => import('./TaskCreatePage'));
 const TaskDetailPage = lazy(() => import('./TaskDetailPage'));
 const FailuresPage = lazy(() => import('./FailuresPage'));
 const MonitorPage = lazy(() => import('./MonitorPage'));
+const TopicsPage = lazy(() => import('./TopicsPage'));
+const TopicDetailPage = lazy(() => import('./TopicDetailPage'));
 
 /**
  * The exchange console's pages, as <Route> elements under the console layout. Reading needs
@@ -25,6 +27,8 @@ export function exchangeRoutes(page: PageGuard) {
       <Route path="exchange/tasks/:id" element={page('exchange.read', <TaskDetailPage />)} />
       <Route path="exchange/failures" element={page('exchange.read', <FailuresPage />)} />
       <Route path="exchange/monitor" element={page('exchange.read', <MonitorPage />)} />
+      <Route path="exchange/topics" element={page('exchange.read', <TopicsPage />)} />
+      <Route path="exchange/topics/:id" element={page('exchange.read', <TopicDetailPage />)} />
     </>
   );
 }

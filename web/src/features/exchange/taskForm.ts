@@ -120,8 +120,13 @@ export function formPointer(pointer: string, fieldRows: number[], from: 'table' 
   return pointer;
 }
 
-/** The same failure with its field errors pointed at the form's fields. */
-export function remapProblem(e: unknown, fieldRows: number[], from: 'table' | 'query'): unknown {
+/** The same failure with each field error's pointer rewritten by `point`. */
+export function repoint(e: unknown, point: (pointer: string) => string): unknown {
   if (!isApiError(e) || !e.fields.length) return e;
-  return new ApiError({ ...e.problem, errors: e.fields.map((f) => ({ ...f, field: formPointer(f.field, fieldRows, from) })) });
+  return new ApiError({ ...e.problem, errors: e.fields.map((f) => ({ ...f, field: point(f.field) })) });
+}
+
+/** The same failure with its field errors pointed at the task form's fields. */
+export function remapProblem(e: unknown, fieldRows: number[], from: 'table' | 'query'): unknown {
+  return repoint(e, (p) => formPointer(p, fieldRows, from));
 }
