@@ -61,6 +61,11 @@ export const ACTIONS: Record<string, { zh: string; en: string }> = {
   'exchange.delivery.apply': { zh: '交换数据入库', en: 'Apply exchange delivery' },
   'exchange.delivery.fail': { zh: '交换数据入库失败', en: 'Exchange delivery failed' },
   'exchange.delivery.retry': { zh: '重试交换投递', en: 'Retry exchange delivery' },
+  'exchange.topic.create': { zh: '创建交换主题', en: 'Create exchange topic' },
+  'exchange.subscription.create': { zh: '订阅交换主题', en: 'Subscribe to exchange topic' },
+  'exchange.subscription.rewind': { zh: '重放订阅', en: 'Replay subscription' },
+  'exchange.event.publish': { zh: '发布交换事件', en: 'Publish exchange events' },
+  'exchange.event.deliver': { zh: '确认交换事件', en: 'Acknowledge exchange events' },
   'notification.read': { zh: '阅读通知', en: 'Read notice' },
   'notification.read_all': { zh: '全部通知已读', en: 'Read all notices' },
 };
@@ -123,6 +128,11 @@ export const SEARCHABLE_ACTIONS = [
   'exchange.delivery.apply',
   'exchange.delivery.fail',
   'exchange.delivery.retry',
+  'exchange.topic.create',
+  'exchange.subscription.create',
+  'exchange.subscription.rewind',
+  'exchange.event.publish',
+  'exchange.event.deliver',
 ];
 
 export function actionName(action: string, lang: 'zh' | 'en'): string {
