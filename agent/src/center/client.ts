@@ -8,7 +8,7 @@ import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { canonicalJson, HEADER_CONTENT_SM3, signRequest } from '@zhengtong/server/crypto';
 import { CenterError, CenterUnreachableError, CredentialRevokedError } from './errors.ts';
-import type { AgentConfigResponse, Delivery, DeliveryFailureCode, EnrolRequest, EnrolResponse, HeartbeatRequest, Manifest } from './types.ts';
+import type { AgentConfigResponse, Delivery, DeliveryFailureCode, EnrolRequest, EnrolResponse, EventPage, HeartbeatRequest, Manifest, TopicEventIn } from './types.ts';
 
 export const HEADER_BATCH_MANIFEST = 'X-ZT-Batch-Manifest';
 export const HEADER_BATCH_SIGNATURE = 'X-ZT-Batch-Signature';
@@ -66,6 +66,23 @@ export class CenterClient {
 
   async fail(deliveryId: string, body: { code: DeliveryFailureCode; message: string; retryable: boolean }, signal?: AbortSignal): Promise<void> {
     await this.#call('POST', `/api/exchange/agent/deliveries/${encodeURIComponent(deliveryId)}/fail`, body, signal);
+  }
+
+  /** Publishing is idempotent by event id, so a retry after a lost answer counts as duplicates. */
+  publish(topicCode: string, events: TopicEventIn[], signal?: AbortSignal): Promise<{ accepted: number; duplicates: number; lastSeq: number }> {
+    return this.#call('POST', `/api/exchange/agent/topics/${encodeURIComponent(topicCode)}/events`, { events }, signal) as Promise<{ accepted: number; duplicates: number; lastSeq: number }>;
+  }
+
+  /** Long poll: events after the subscription's cursor at the center (or after `after`). */
+  async events(subscriptionId: string, opts: { after?: number; limit: number; waitSeconds: number }, signal?: AbortSignal): Promise<EventPage> {
+    const wait = Math.max(0, Math.min(30, Math.round(opts.waitSeconds)));
+    const path = `/api/exchange/agent/subscriptions/${encodeURIComponent(subscriptionId)}/events?wait=${wait}&limit=${opts.limit}${opts.after === undefined ? '' : `&after=${opts.after}`}`;
+    const timeout = AbortSignal.timeout((wait + 20) * 1000);
+    return (await this.#call('GET', path, undefined, signal ? AbortSignal.any([signal, timeout]) : timeout, false)) as EventPage;
+  }
+
+  async ackEvents(subscriptionId: string, seq: number, signal?: AbortSignal): Promise<void> {
+    await this.#call('POST', `/api/exchange/agent/subscriptions/${encodeURIComponent(subscriptionId)}/ack`, { seq }, signal);
   }
 
   /**

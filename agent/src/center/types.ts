@@ -45,6 +45,57 @@ export interface AgentConfigResponse {
   node: { id: string; code: string; name: string; departmentId: string };
   sources: SourceTask[];
   targets: TargetSpec[];
+  /** Publish/subscribe (ADR 0012); absent from a center older than it. */
+  subscriptions?: SubscriptionSpec[];
+  publications?: PublicationSpec[];
+}
+
+export interface SubscriptionSpec {
+  subscriptionId: string;
+  topicCode: string;
+  keyField: string;
+  /** The topic's fields the grant covers; events carry no others. */
+  fields: string[];
+  status: 'active' | 'stopped';
+  statusCode: string | null;
+  statusReason: string | null;
+  connection: string;
+  table: string;
+  mode: 'upsert' | 'append';
+  /** Field → target column. */
+  columnMap: Record<string, string>;
+  cursor: number;
+}
+
+export interface PublicationSpec {
+  topicCode: string;
+  keyField: string;
+  fields: string[];
+  eventTypes: string[];
+}
+
+export interface TopicEventIn {
+  id?: string;
+  key: string;
+  type: string;
+  payload: Record<string, unknown>;
+  occurredAt?: string;
+}
+
+export interface TopicEvent {
+  seq: number;
+  id: string;
+  key: string;
+  type: string;
+  payload: Record<string, unknown>;
+  occurredAt: string;
+  publishedAt: string;
+}
+
+export interface EventPage {
+  subscriptionId: string;
+  cursor: number;
+  items: TopicEvent[];
 }
 
 export interface HeartbeatRequest {

@@ -7,6 +7,7 @@ import { handleDelivery } from './apply.ts';
 import { errorText, type EngineContext } from './context.ts';
 import { buildHeartbeat, cacheConfig, cachedConfig } from './heartbeat.ts';
 import { SourceWorker } from './source-worker.ts';
+import { SubscriptionWorker } from './subscriber.ts';
 import { collectStatus, FATAL_KEY, writeStatusFile } from './status.ts';
 import { Wakeup } from './wakeup.ts';
 
@@ -17,6 +18,7 @@ export class AgentRunner {
   readonly #abort = new AbortController();
   readonly #workers = new Map<string, SourceWorker>();
   readonly #workerRuns: Promise<void>[] = [];
+  readonly #subscribers = new Map<string, SubscriptionWorker>();
   #targets = new Map<string, TargetSpec>();
   #config: AgentConfigResponse | null = null;
   #fatal: unknown = null;
@@ -113,11 +115,35 @@ export class AgentRunner {
       if (task.status !== 'active') this.#ctx.log.info('task not active', { task: task.taskId, name: task.name, status: task.status, reason: task.statusReason ?? undefined });
     }
     for (const [id, w] of this.#workers) if (!seen.has(id)) w.retire();
+    this.#applySubscriptions(res);
     this.#configWake.notify();
     // Same form as a 409 records ("GRANT_REVOKED: reason"), so `status` reads alike either way.
     for (const task of res.sources) {
       const reason = task.statusCode && task.statusReason ? `${task.statusCode}: ${task.statusReason}` : (task.statusReason ?? task.statusCode);
       await this.#ctx.store.setTaskStatus(task.taskId, task.status, reason);
+    }
+  }
+
+  /** One worker per subscription; each polls on its own, so a slow table holds up no other. */
+  #applySubscriptions(res: AgentConfigResponse) {
+    const listed = new Set<string>();
+    for (const spec of res.subscriptions ?? []) {
+      listed.add(spec.subscriptionId);
+      const w = this.#subscribers.get(spec.subscriptionId);
+      if (w) {
+        if (w.spec.status !== spec.status) this.#ctx.log.info('subscription status changed', { subscription: spec.subscriptionId, topic: spec.topicCode, status: spec.status, reason: spec.statusReason ?? undefined });
+        w.update(spec);
+        continue;
+      }
+      const worker = new SubscriptionWorker(this.#ctx, spec);
+      this.#subscribers.set(spec.subscriptionId, worker);
+      this.#workerRuns.push(worker.start().catch((err) => this.#stopWith(err)));
+      this.#ctx.log.info('subscription', { subscription: spec.subscriptionId, topic: spec.topicCode, table: spec.table, mode: spec.mode, status: spec.status, reason: spec.statusReason ?? undefined });
+    }
+    for (const [id, w] of this.#subscribers) {
+      if (listed.has(id)) continue;
+      w.retire();
+      this.#subscribers.delete(id);
     }
   }
 

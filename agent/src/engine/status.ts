@@ -6,6 +6,7 @@ import type { AgentConfigResponse } from '../center/types.ts';
 import type { NodeIdentity } from '../state/identity.ts';
 import type { StateStore } from '../state/store.ts';
 import { describeSchedule } from './schedule.ts';
+import { subscriptionState } from './subscriber.ts';
 
 export interface StatusReport {
   generatedAt: string;
@@ -39,6 +40,22 @@ export interface StatusReport {
     statusReason: string | null;
     lastSeq: number | null;
     appliedRows: number;
+    lastError: string | null;
+    lastErrorAt: string | null;
+  }[];
+  subscriptions: {
+    subscriptionId: string;
+    topicCode: string;
+    table: string;
+    mode: string;
+    status: string;
+    statusCode: string | null;
+    statusReason: string | null;
+    /** The center's cursor when the configuration was fetched; lastSeq is what this agent applied. */
+    cursor: number;
+    lastSeq: number | null;
+    appliedEvents: number;
+    lastAppliedAt: string | null;
     lastError: string | null;
     lastErrorAt: string | null;
   }[];
@@ -95,6 +112,29 @@ export async function collectStatus(
       lastErrorAt: st?.lastErrorAt?.toISOString() ?? null,
     };
   });
+  const subscriptions = await Promise.all(
+    (opts.config?.subscriptions ?? []).map(async (spec) => {
+      const st = await subscriptionState(store, spec.subscriptionId);
+      // A 409 seen locally is newer than the configuration when the center has not been reached since.
+      const stopped = spec.status === 'active' && st.stopped !== null;
+      const reason = spec.statusCode && spec.statusReason ? `${spec.statusCode}: ${spec.statusReason}` : (spec.statusReason ?? spec.statusCode);
+      return {
+        subscriptionId: spec.subscriptionId,
+        topicCode: spec.topicCode,
+        table: spec.table,
+        mode: spec.mode,
+        status: stopped ? 'stopped' : spec.status,
+        statusCode: stopped ? (st.stopped!.match(/^([A-Z_]+):/)?.[1] ?? null) : spec.statusCode,
+        statusReason: stopped ? st.stopped : reason,
+        cursor: spec.cursor,
+        lastSeq: st.lastSeq,
+        appliedEvents: st.appliedEvents,
+        lastAppliedAt: st.lastAppliedAt,
+        lastError: st.lastError,
+        lastErrorAt: st.lastErrorAt,
+      };
+    }),
+  );
   return {
     generatedAt: now.toISOString(),
     runningPid: opts.runningPid,
@@ -104,6 +144,7 @@ export async function collectStatus(
     outbox: { depth: summary.depth, lagSeconds: summary.oldest ? Math.max(0, Math.round((now.getTime() - summary.oldest.getTime()) / 1000)) : 0 },
     sources,
     targets,
+    subscriptions,
   };
 }
 
@@ -200,6 +241,25 @@ export function renderStatus(r: StatusReport): string {
           t.lastError ?? '',
         ]),
         [8, 8, 24, 40, 10, 14, 80],
+      ),
+    );
+  }
+  if (r.subscriptions?.length) {
+    lines.push('');
+    lines.push('Subscriptions (订阅):');
+    lines.push(
+      table(
+        ['SUBSCRIPTION', 'TOPIC', 'TABLE', 'STATUS', 'LAST SEQ', 'EVENTS', 'LAST ERROR'],
+        r.subscriptions.map((s) => [
+          short(s.subscriptionId),
+          s.topicCode,
+          `${s.table} (${s.mode})`,
+          `${s.status}${s.statusReason ? ` (${s.statusReason})` : ''}`,
+          s.lastSeq === null ? '-' : String(s.lastSeq),
+          String(s.appliedEvents),
+          s.lastError ?? '',
+        ]),
+        [8, 24, 32, 40, 10, 10, 80],
       ),
     );
   }
