@@ -323,6 +323,7 @@ describe('exchange console', () => {
     await row.waitFor({ timeout: SLOW });
     // Subscribed from the start of the retention window: the event published before is waiting.
     await expect(row.locator('[data-testid="subscription-backlog"]').textContent()).resolves.toBe('1');
+    await consumer.waitForTimeout(500); // the dialog's closing animation
     await shot(consumer, 'topic');
     await row.locator('[data-testid="subscription-rewind"]').click();
     await consumer.locator('[data-testid="rewind-from"] label', { hasText: '仅新事件' }).click();

@@ -33,12 +33,6 @@ export default function TopicDetailPage() {
   const maySubscribe = can('exchange.task.manage') && (!ownOnly || me?.departmentId !== k.providerDepartmentId);
   const columns: TableColumnsType<Subscription> = [
     { title: t('exchange.topic.node'), key: 'node', width: 150, render: (_v, s) => <Link to={`/exchange/nodes/${s.nodeId}`}>{s.nodeCode}</Link> },
-    { title: t('exchange.task.consumer'), dataIndex: 'consumerDepartmentName', width: 170 },
-    { title: t('exchange.task.purpose'), dataIndex: 'purpose', ellipsis: true },
-    { title: t('exchange.topic.fields'), dataIndex: 'fields', width: 160, render: (v: string[]) => v.join(', ') },
-    { title: t('exchange.form.targetTable'), key: 'table', width: 200, render: (_v, s) => <Typography.Text code>{`${s.connection} · ${s.table}`}</Typography.Text> },
-    { title: t('exchange.topic.cursor'), dataIndex: 'cursor', width: 90, align: 'right' },
-    { title: t('exchange.topic.backlog'), dataIndex: 'backlog', width: 90, align: 'right', render: (v: number) => <span data-testid="subscription-backlog">{v}</span> },
     {
       title: t('common.status'),
       key: 'status',
@@ -54,6 +48,12 @@ export default function TopicDetailPage() {
         </Space>
       ),
     },
+    { title: t('exchange.topic.backlog'), dataIndex: 'backlog', width: 90, align: 'right', render: (v: number) => <span data-testid="subscription-backlog">{v}</span> },
+    { title: t('exchange.topic.cursor'), dataIndex: 'cursor', width: 90, align: 'right' },
+    { title: t('exchange.task.consumer'), dataIndex: 'consumerDepartmentName', width: 170 },
+    { title: t('exchange.form.targetTable'), key: 'table', width: 200, render: (_v, s) => <Typography.Text code>{`${s.connection} · ${s.table}`}</Typography.Text> },
+    { title: t('exchange.topic.fields'), dataIndex: 'fields', width: 160, render: (v: string[]) => v.join(', ') },
+    { title: t('exchange.task.purpose'), dataIndex: 'purpose', width: 180, ellipsis: true },
     { title: t('exchange.topic.lastAck'), dataIndex: 'lastAckAt', width: 160, render: (v: string | null) => fmtTime(v) },
     {
       title: t('common.actions'),
@@ -129,7 +129,7 @@ export default function TopicDetailPage() {
           pagination={false}
           columns={columns}
           dataSource={k.subscriptions}
-          scroll={{ x: 1300 }}
+          scroll={{ x: 1380 }}
           onRow={(s) => ({ 'data-testid': 'subscription-row', 'data-node': s.nodeCode, 'data-id': s.id }) as React.HTMLAttributes<HTMLElement>}
           data-testid="subscription-table"
         />
