@@ -1,8 +1,10 @@
 // End to end publish/subscribe (ADR 0012): the center in this process on a real port, agents as
 // child processes, PostgreSQL tables as subscribers. A provider publishes from a JSON Lines file
 // (twice: nothing doubles); an upsert subscriber keeps the last event per key; a subscriber
-// created later replays the retention window into an append-mode event log, each event once even
-// after a rewind; a revoked grant stops the subscription and `status` says why.
+// created later replays the retention window into an append-mode event log (once its table
+// exists: until then the cursor stays and `status` shows the error), each event once even after a
+// rewind; a rewind refills an emptied table; a revoked grant stops the subscription and `status`
+// says why.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -38,7 +40,6 @@ const consumerApi = () => w.cast.consumer;
 beforeAll(async () => {
   await w.start();
   await w.dst.query(`CREATE TABLE ent_state (code text PRIMARY KEY, ent_name text)`);
-  await w.dst.query(`CREATE TABLE ent_events (event_seq bigint PRIMARY KEY, event_id uuid NOT NULL, event_type text NOT NULL, event_key text NOT NULL, occurred_at timestamptz NOT NULL, uscc text, name text)`);
   pubConf = w.writeConfig('pub', 'main', w.srcDb.url);
   upConf = w.writeConfig('up', 'warehouse', w.dstDb.url);
   logConf = w.writeConfig('log', 'warehouse', w.dstDb.url);
@@ -116,6 +117,15 @@ describe('publish/subscribe with agent processes', () => {
     expect(sub.status, sub.text).toBe(201);
     expect(sub.body.cursor).toBe(0);
     logSubId = sub.body.id;
+    // The event log table is missing at first: the agent keeps the cursor, says why, and retries.
+    const failing = await w.until('the missing table in status', async () => {
+      const r = await w.agent(logConf, 'status', '--json').done;
+      const s = r.code === 0 ? JSON.parse(r.out).subscriptions?.[0] : null;
+      return s?.lastError ? s : null;
+    });
+    expect(failing.lastError).toMatch(/ent_events/);
+    expect((await subscription(logSubId)).cursor).toBe(0);
+    await w.dst.query(`CREATE TABLE ent_events (event_seq bigint PRIMARY KEY, event_id uuid NOT NULL, event_type text NOT NULL, event_key text NOT NULL, occurred_at timestamptz NOT NULL, uscc text, name text)`);
     const total = EVENTS + 1;
     const count = async () => (await w.dst.query<{ n: number; ids: number; first: number; last: number }>('SELECT count(*)::int AS n, count(DISTINCT event_id)::int AS ids, min(event_seq)::int AS first, max(event_seq)::int AS last FROM ent_events')).rows[0];
     await w.until('the replay into the event log', async () => (await count()).n === total);
@@ -124,11 +134,20 @@ describe('publish/subscribe with agent processes', () => {
     const rows = (await w.dst.query<{ event_seq: string; event_key: string; event_type: string; uscc: string; name: string }>('SELECT event_seq, event_key, event_type, uscc, name FROM ent_events WHERE event_seq <= $1 ORDER BY event_seq', [EVENTS])).rows;
     rows.forEach((r, i) => expect([r.event_key, r.uscc, r.name, r.event_type]).toEqual([keyOf(i), keyOf(i), nameOf(i), i < KEYS ? 'licence.issued' : 'address.changed']));
 
-    // Replay again (重放): the pages come again and change nothing.
+    // Replay again (重放): every page is written again, and each event is still there once.
     const rewound = await consumerApi().post(`/api/exchange/subscriptions/${logSubId}/rewind`, { from: 'earliest' });
     expect(rewound.body.cursor, rewound.text).toBe(0);
     await w.until('the rewound cursor back at the end', async () => (await subscription(logSubId)).cursor === total);
     expect(await count()).toEqual({ n: total, ids: total, first: 1, last: total });
+
+    // A replay refills an emptied upsert table: pages seen before are applied again, not skipped.
+    await w.dst.query('TRUNCATE ent_state');
+    expect((await consumerApi().post(`/api/exchange/subscriptions/${upSubId}/rewind`, { from: 'earliest' })).body.cursor).toBe(0);
+    const final = new Map([...want, [keyOf(7), '最新名称']]);
+    await w.until('the upsert table refilled by the replay', async () => {
+      const got = await stateRows();
+      return got.size === KEYS && [...final].every(([k, v]) => got.get(k) === v);
+    });
 
     const st = await w.until('a status report with the subscription', async () => {
       const r = await w.agent(logConf, 'status', '--json').done;
@@ -159,6 +178,8 @@ describe('publish/subscribe with agent processes', () => {
       const d = await a.done;
       expect(d.code, d.err).toBe(0);
       expect(d.err).toMatch(/events applied/);
+      expect(d.err).toMatch(/subscription rewound at the center; replaying/);
+      expect(d.err).not.toMatch(/alreadyApplied=true/);
     }
   });
 });

@@ -37,9 +37,11 @@ function csvValue(v: unknown): CsvValue {
  * upsert: one row per key, the page's last event for it winning (rows keep the order of those
  * winners); a field the event does not carry is written as NULL, because an event states the
  * key's fields as they are now. append: every event, keyed by its sequence number, so a page
- * delivered again with other bounds still writes each event once.
+ * delivered again with other bounds still writes each event once. `replay` counts the rewinds
+ * this agent has seen: a page handed out again after a rewind must be written again (the table
+ * may have been emptied for it), not skipped as already applied.
  */
-export function buildEventBatch(spec: SubscriptionSpec, items: TopicEvent[]): EventBatch {
+export function buildEventBatch(spec: SubscriptionSpec, items: TopicEvent[], replay = 0): EventBatch {
   if (items.length === 0) throw new Error('an empty page is not a batch');
   const fields = spec.fields.filter((f) => Object.hasOwn(spec.columnMap, f));
   const keyColumn = spec.columnMap[spec.keyField];
@@ -76,7 +78,7 @@ export function buildEventBatch(spec: SubscriptionSpec, items: TopicEvent[]): Ev
     // The event log is written as an upsert on event_seq: that is what makes a redelivery harmless.
     target: { table: spec.table, keyColumns, mode: 'upsert', columnMap },
     batch: {
-      batchId: sm3Uuid(`${spec.subscriptionId}:${firstSeq}-${lastSeq}`),
+      batchId: sm3Uuid(`${spec.subscriptionId}${replay ? `#${replay}` : ''}:${firstSeq}-${lastSeq}`),
       taskId: spec.subscriptionId,
       targetId: spec.subscriptionId,
       seq: lastSeq,

@@ -15,7 +15,10 @@ const PAGE_SIZE = 500;
 
 /** What `status` shows of a subscription, kept in the state store's key/value table. */
 export interface SubscriptionState {
+  /** The last sequence applied and acknowledged here. */
   lastSeq: number | null;
+  /** How often the center handed out events at or before lastSeq again: a rewind (重放). */
+  replays: number;
   appliedEvents: number;
   lastAppliedAt: string | null;
   /** Set by a 409 from the center, cleared when its configuration says active again. */
@@ -28,7 +31,7 @@ const stateKey = (id: string) => `subscription:${id}`;
 
 export async function subscriptionState(store: StateStore, id: string): Promise<SubscriptionState> {
   const text = await store.get(stateKey(id));
-  const empty: SubscriptionState = { lastSeq: null, appliedEvents: 0, lastAppliedAt: null, stopped: null, lastError: null, lastErrorAt: null };
+  const empty: SubscriptionState = { lastSeq: null, replays: 0, appliedEvents: 0, lastAppliedAt: null, stopped: null, lastError: null, lastErrorAt: null };
   return text ? { ...empty, ...(JSON.parse(text) as Partial<SubscriptionState>) } : empty;
 }
 
@@ -111,7 +114,16 @@ export class SubscriptionWorker {
         continue;
       }
       if (items.length === 0) continue;
-      const page = buildEventBatch(this.#spec, items);
+      // Only acknowledged events count in lastSeq, so seeing them again means someone rewound the
+      // cursor; an applied page whose acknowledgement was lost still comes with the same id.
+      const before = await subscriptionState(store, this.id);
+      let replays = before.replays;
+      if (before.lastSeq !== null && items[0].seq <= before.lastSeq) {
+        replays++;
+        log.info('subscription rewound at the center; replaying', { subscription: this.id, topic: this.#spec.topicCode, from: items[0].seq, lastApplied: before.lastSeq });
+        await updateState(store, this.id, () => ({ replays, lastSeq: items[0].seq - 1 }));
+      }
+      const page = buildEventBatch(this.#spec, items, replays);
       let result: { appliedRows: number; alreadyApplied: boolean };
       try {
         const conn = await this.#ctx.connections.get(this.#spec.connection);
