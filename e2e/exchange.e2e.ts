@@ -28,10 +28,9 @@ const SLOW = 60_000;
 const stamp = Date.now().toString().slice(-6);
 const resourceName = `企业登记基本信息${stamp}`;
 const PURPOSE = '企业设立登记时核验企业名称和统一社会信用代码';
-/** Screenshots for a person to look at (not compared): E2E_SCREENSHOTS or a temporary folder. */
+/** Screenshots for a person to look at (nothing compares them): E2E_SCREENSHOTS or a temporary folder. */
 const SHOTS = process.env.E2E_SCREENSHOTS ?? join(tmpdir(), 'zt-e2e-screenshots');
 const tokens: Record<string, string> = {};
-const source = () => new E2eNode(server.url);
 let src: E2eNode;
 let dst: E2eNode;
 let taskId = '';
@@ -125,8 +124,8 @@ describe('exchange console', () => {
   });
 
   it('the nodes enrol with their tokens and report heartbeats', async () => {
-    src = source();
-    dst = source();
+    src = new E2eNode(server.url);
+    dst = new E2eNode(server.url);
     await src.enrol(tokens['nc-amr-01']);
     await dst.enrol(tokens['nc-approval-01']);
     await src.heartbeat({ queueDepth: 2, lagSeconds: 1 });
