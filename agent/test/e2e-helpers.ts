@@ -63,6 +63,8 @@ export class World {
   src!: pg.Client;
   dst!: pg.Client;
   readonly #children: { name: string; child: ChildProcess; log: () => string }[] = [];
+  /** More logs to show when until() times out, e.g. a center running as a child process. */
+  readonly extraLogs: { name: string; log: () => string }[] = [];
   #tick: NodeJS.Timeout | null = null;
 
   /** `env` configures the center, e.g. a short EXCHANGE_LEASE_SECONDS for crash tests. */
@@ -73,6 +75,11 @@ export class World {
     await this.t.app.http.listen({ port: 0, host: '127.0.0.1' });
     this.centerUrl = `http://127.0.0.1:${(this.t.app.http.server.address() as { port: number }).port}`;
     this.cast = await exchangeCast(this.t);
+    await this.startDatabases();
+  }
+
+  /** The source and target databases with their tables (also for a center run as a child process). */
+  async startDatabases() {
     this.srcDb = await createPgDatabase('zt_agent_e2e_src');
     this.dstDb = await createPgDatabase('zt_agent_e2e_dst');
     this.src = new pg.Client({ connectionString: this.srcDb.url });
@@ -108,7 +115,7 @@ export class World {
     try {
       return await until(what, fn, timeoutMs);
     } catch (err) {
-      const logs = this.#children.map((c) => `--- ${c.name}\n${c.log().slice(-1500)}`).join('\n');
+      const logs = [...this.#children, ...this.extraLogs].map((c) => `--- ${c.name}\n${c.log().slice(-1500)}`).join('\n');
       throw new Error(`${(err as Error).message}\n${logs}`);
     }
   }
