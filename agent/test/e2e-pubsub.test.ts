@@ -173,6 +173,14 @@ describe('publish/subscribe with agent processes', () => {
     expect(text.out).toMatch(/Subscriptions/);
     expect(text.out).toMatch(/stopped \(GRANT_REVOKED/);
 
+    // Publishing goes on; a file repeating an event's id in one chunk counts the repeat as a duplicate.
+    const twice = join(w.dir, 'twice.jsonl');
+    const ev = JSON.stringify({ id: '0195f3a8-7c1e-7b2a-9f00-000000000001', key: keyOf(1), type: 'address.changed', payload: { uscc: keyOf(1), name: '再次变更' } });
+    writeFileSync(twice, `${ev}\n${ev}\n`);
+    const r = await w.agent(pubConf, 'publish', '--topic', TOPIC, '--file', twice).done;
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toContain(`2 event(s), accepted 1, duplicates 1, last seq ${EVENTS + 2}`);
+
     for (const a of running) a.child.kill('SIGTERM');
     for (const a of running) {
       const d = await a.done;

@@ -98,16 +98,23 @@ export async function publishChunks(
   opts: { file: string | null; signal?: AbortSignal; onRetry?: (err: unknown, attempt: number, delayMs: number) => void; onChunk?: (t: PublishTotals) => void },
 ): Promise<PublishTotals> {
   const totals: PublishTotals = { events: 0, accepted: 0, duplicates: 0, lastSeq: null };
-  for await (const { events, lines } of chunks) {
+  for await (const chunk of chunks) {
+    // The center counts an id it already stored as a duplicate, but refuses one repeated within
+    // the same request: such repeats are counted here instead.
+    const ids = new Set<string>();
+    const keep = chunk.events.map((e) => !e.id || (!ids.has(e.id) && !!ids.add(e.id)));
+    const events = chunk.events.filter((_, i) => keep[i]);
+    const lines = chunk.lines.filter((_, i) => keep[i]);
+    const repeats = chunk.events.length - events.length;
     let res;
     try {
       res = await withRetry(() => client.publish(topic, events, opts.signal), { signal: opts.signal, onRetry: opts.onRetry, capMs: 30_000 });
     } catch (err) {
       throw withLines(err, lines, opts.file);
     }
-    totals.events += events.length;
+    totals.events += chunk.events.length;
     totals.accepted += res.accepted;
-    totals.duplicates += res.duplicates;
+    totals.duplicates += res.duplicates + repeats;
     totals.lastSeq = res.lastSeq;
     opts.onChunk?.(totals);
   }

@@ -35,9 +35,20 @@ export async function subscriptionState(store: StateStore, id: string): Promise<
   return text ? { ...empty, ...(JSON.parse(text) as Partial<SubscriptionState>) } : empty;
 }
 
-async function updateState(store: StateStore, id: string, change: (s: SubscriptionState) => Partial<SubscriptionState>) {
-  const s = await subscriptionState(store, id);
-  await store.set(stateKey(id), JSON.stringify({ ...s, ...change(s) }));
+/** Read-modify-write, one at a time per subscription (the worker and a config update both write). */
+const writes = new Map<string, Promise<unknown>>();
+function updateState(store: StateStore, id: string, change: (s: SubscriptionState) => Partial<SubscriptionState>): Promise<void> {
+  const run = (writes.get(id) ?? Promise.resolve())
+    .catch(() => {})
+    .then(async () => {
+      const s = await subscriptionState(store, id);
+      await store.set(stateKey(id), JSON.stringify({ ...s, ...change(s) }));
+    });
+  writes.set(id, run);
+  void run.finally(() => {
+    if (writes.get(id) === run) writes.delete(id);
+  }).catch(() => {});
+  return run;
 }
 
 export class SubscriptionWorker {
