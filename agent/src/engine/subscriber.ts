@@ -92,12 +92,14 @@ export class SubscriptionWorker {
   async start(): Promise<void> {
     const { client, log, store } = this.#ctx;
     const signal = this.#signal;
-    let failures = 0;
-    const fail = async (what: string, err: unknown) => {
-      failures++;
-      const delay = backoffMs(failures, 60_000);
+    // Fetching and applying back off separately: a table that keeps failing should not be retried
+    // every 2 s just because fetching its events works.
+    const failures = { fetch: 0, apply: 0 };
+    const fail = async (kind: 'fetch' | 'apply', what: string, err: unknown) => {
+      const n = ++failures[kind];
+      const delay = backoffMs(n, 60_000);
       const text = errorText(err);
-      if (failures === 1 || failures % 10 === 0) log.warn(`${what} failed`, { subscription: this.id, topic: this.#spec.topicCode, error: text, retryInMs: delay });
+      if (n === 1 || n % 10 === 0) log.warn(`${what} failed`, { subscription: this.id, topic: this.#spec.topicCode, error: text, retryInMs: delay });
       await updateState(store, this.id, () => ({ lastError: text, lastErrorAt: new Date().toISOString() }));
       await sleep(delay, signal);
     };
@@ -121,9 +123,10 @@ export class SubscriptionWorker {
           await updateState(store, this.id, () => ({ stopped: code ? `${code}: ${reason}` : reason }));
           continue;
         }
-        await fail('fetching events', err);
+        await fail('fetch', 'fetching events', err);
         continue;
       }
+      failures.fetch = 0;
       if (items.length === 0) continue;
       // Only acknowledged events count in lastSeq, so seeing them again means someone rewound the
       // cursor; an applied page whose acknowledgement was lost still comes with the same id.
@@ -142,7 +145,7 @@ export class SubscriptionWorker {
         result = await conn.apply(page.target, page.batch, csvBody(page));
       } catch (err) {
         // The cursor stays where it is: the same events come again after the back-off.
-        await fail(`applying events ${page.firstSeq}-${page.lastSeq}`, err);
+        await fail('apply', `applying events ${page.firstSeq}-${page.lastSeq}`, err);
         continue;
       }
       try {
@@ -155,10 +158,10 @@ export class SubscriptionWorker {
       } catch (err) {
         if (err instanceof CredentialRevokedError) throw err;
         if (err instanceof AbortedError || signal.aborted) break;
-        await fail(`acknowledging events up to ${page.lastSeq}`, err);
+        await fail('apply', `acknowledging events up to ${page.lastSeq}`, err);
         continue;
       }
-      failures = 0;
+      failures.apply = 0;
       const now = new Date().toISOString();
       await updateState(store, this.id, (s) => ({
         lastSeq: page.lastSeq,
