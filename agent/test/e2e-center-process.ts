@@ -3,7 +3,7 @@
 // The database is prepared first in this process (demo organisation, the exchange cast, tasks),
 // then closed and handed over to the child.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { buildApp } from '../../server/src/app.ts';
@@ -159,6 +159,8 @@ export class CenterProcess {
 
   async stop(): Promise<void> {
     await this.kill9();
+    // For a look at what the center logged across its restarts: ZT_E2E_CENTER_LOG=/tmp/center.log
+    if (process.env.ZT_E2E_CENTER_LOG) writeFileSync(process.env.ZT_E2E_CENTER_LOG, this.#log);
     await this.db?.drop();
   }
 }
