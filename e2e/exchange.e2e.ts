@@ -42,7 +42,7 @@ let taskId = '';
  * Switch back to 'nc_officer' once GET /api/exchange/nodes shows a provider the nodes of the
  * departments holding its grants.
  */
-const TASK_CREATOR = process.env.E2E_TASK_CREATOR ?? 'nc_authority';
+const TASK_CREATOR = process.env.E2E_TASK_CREATOR ?? 'nc_officer';
 
 type Call = (method: string, path: string, body?: unknown) => Promise<any>;
 

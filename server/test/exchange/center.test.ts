@@ -47,6 +47,13 @@ describe('nodes', () => {
     expect(list.body.items.map((n: { code: string }) => n.code)).not.toContain('nc-amr-01');
   });
 
+  it("shows a provider the consumer's nodes for a grant it configures a task under, and only then", async () => {
+    const res = await cast.provider.get(`/api/exchange/nodes?grantId=${cast.grantId}`);
+    expect(res.body.items.map((n: { code: string }) => n.code)).toEqual(['nc-approval-01']);
+    expect((await cast.provider.get('/api/exchange/nodes')).body.items.map((n: { code: string }) => n.code)).toEqual(['nc-amr-01']);
+    expect((await (await t.login('sr_admin')).get(`/api/exchange/nodes?grantId=${cast.grantId}`)).status).toBe(403);
+  });
+
   it('refuses a user calling the agent API', async () => {
     const res = await cast.provider.post('/api/exchange/agent/heartbeat', { agentVersion: '1', hostname: 'x', queueDepth: 0, lagSeconds: 0, tasks: [] });
     expect(res.status).toBe(403);

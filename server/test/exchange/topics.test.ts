@@ -47,6 +47,9 @@ describe('topics', () => {
     expect(first.body).toMatchObject({ accepted: 2, duplicates: 0, lastSeq: 2 });
     const again = await publish([{ id: ids[0], key: 'K1', type: 'licence.issued', payload: { uscc: 'K1', name: '甲公司' } }]);
     expect(again.body).toMatchObject({ accepted: 0, duplicates: 1, lastSeq: 2 });
+    const twice = randomUUID();
+    const repeated = await publish([0, 1].map(() => ({ id: twice, key: 'K2', type: 'address.changed', payload: { uscc: 'K2', name: '乙公司' } })));
+    expect(repeated.body).toMatchObject({ accepted: 1, duplicates: 1, lastSeq: 3 });
     const bad = await publish([{ key: 'K3', type: 'closed', payload: { secret: 1 } }]);
     expect(bad.status).toBe(422);
     const fields = bad.body.errors.map((e: { field: string }) => e.field);
@@ -58,9 +61,9 @@ describe('topics', () => {
     const res = await cast.consumer.post(`/api/exchange/topics/${topicId}/subscriptions`, { nodeId: sub.nodeId, grantId: cast.grantId, connection: 'warehouse', table: 'public.enterprise_events', mode: 'upsert', from: 'earliest' });
     expect(res.status).toBe(201);
     subId = res.body.id;
-    expect(res.body).toMatchObject({ fields: ['uscc', 'name'], cursor: 0, backlog: 2, purpose: PURPOSE });
+    expect(res.body).toMatchObject({ fields: ['uscc', 'name'], cursor: 0, backlog: 3, purpose: PURPOSE });
     const got = await fetch();
-    expect(got.body.items.map((e: { seq: number; key: string }) => [e.seq, e.key])).toEqual([[1, 'K1'], [2, 'K2']]);
+    expect(got.body.items.map((e: { seq: number; key: string }) => [e.seq, e.key])).toEqual([[1, 'K1'], [2, 'K2'], [3, 'K2']]);
     expect(got.body.items[0].payload).toEqual({ uscc: 'K1', name: '甲公司' }); // legal_rep_id is not granted
     const conf = (await sub.heartbeat()).body;
     expect(conf.subscriptions[0]).toMatchObject({ subscriptionId: subId, topicCode: 'enterprise.changed', keyField: 'uscc', fields: ['uscc', 'name'] });
@@ -68,29 +71,29 @@ describe('topics', () => {
   });
 
   it('keeps the cursor durably; a subscriber starting at latest sees only new events', async () => {
-    expect((await sub.call('POST', `/api/exchange/agent/subscriptions/${subId}/ack`, { seq: 2 })).status).toBe(204);
+    expect((await sub.call('POST', `/api/exchange/agent/subscriptions/${subId}/ack`, { seq: 3 })).status).toBe(204);
     expect((await fetch()).body.items).toEqual([]);
     await publish([{ key: 'K1', type: 'address.changed', payload: { uscc: 'K1', name: '甲公司（新址）' } }]);
-    expect((await fetch()).body.items.map((e: { seq: number }) => e.seq)).toEqual([3]);
+    expect((await fetch()).body.items.map((e: { seq: number }) => e.seq)).toEqual([4]);
     const admin = cast.admin;
     const node2 = await registerNode(admin, 'nc-approval-02', '审批局第二前置机', await departmentId(t, '南昌市行政审批局'));
     const late = new NodeClient(t);
     await late.enrol(node2.token);
     const s2 = await cast.consumer.post(`/api/exchange/topics/${topicId}/subscriptions`, { nodeId: late.nodeId, grantId: cast.grantId, connection: 'w', table: 'public.ev', mode: 'append', from: 'latest' });
-    expect(s2.body.cursor).toBe(3);
+    expect(s2.body.cursor).toBe(4);
     const rewound = await cast.consumer.post(`/api/exchange/subscriptions/${s2.body.id}/rewind`, { from: 'earliest' });
     expect(rewound.body.cursor).toBe(0);
-    expect((await late.call('GET', `/api/exchange/agent/subscriptions/${s2.body.id}/events?wait=0`)).body.items).toHaveLength(3);
+    expect((await late.call('GET', `/api/exchange/agent/subscriptions/${s2.body.id}/events?wait=0`)).body.items).toHaveLength(4);
     const delivered = (await auditEntries(t, 'exchange.event.deliver')).filter((e) => e.outcome === 'success');
     expect(JSON.stringify(delivered[0].summary)).toContain(PURPOSE);
   });
 
   it('wakes a long-polling subscriber when an event is published', async () => {
-    const pending = sub.call('GET', `/api/exchange/agent/subscriptions/${subId}/events?wait=10&after=3`);
+    const pending = sub.call('GET', `/api/exchange/agent/subscriptions/${subId}/events?wait=10&after=4`);
     await new Promise((r) => setTimeout(r, 200));
     await publish([{ key: 'K2', type: 'address.changed', payload: { uscc: 'K2', name: '乙公司（新址）' } }]);
     const got = await pending;
-    expect(got.body.items.map((e: { seq: number }) => e.seq)).toEqual([4]);
+    expect(got.body.items.map((e: { seq: number }) => e.seq)).toEqual([5]);
   });
 
   it('stops a subscription when its grant is revoked, and says why', async () => {

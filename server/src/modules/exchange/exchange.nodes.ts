@@ -6,7 +6,8 @@ import { sm3Hex } from '../../kernel/crypto/index.ts';
 import { AppError } from '../../kernel/errors.ts';
 import { paging, type Page } from '../../kernel/pagination.ts';
 import { record } from '../audit/index.ts';
-import { assertCovers, createAgentClient, departmentTarget, requireActor, revokeClientIn, scopeCondition, type Actor } from '../identity/index.ts';
+import { allows, assertCovers, createAgentClient, departmentTarget, requireActor, revokeClientIn, scopeCondition, type Actor } from '../identity/index.ts';
+import { grantById } from '../sharing/index.ts';
 import type { ExchangeDeps } from './exchange.deps.ts';
 
 type Ctx = RequestContext<Actor>;
@@ -67,10 +68,10 @@ export function nodeDto(r: NodeRow, now: Date, silentMinutes: number) {
 }
 export type NodeDto = ReturnType<typeof nodeDto>;
 
-export async function listNodes(deps: ExchangeDeps, ctx: Ctx, q: { page?: number; pageSize?: number; departmentId?: string; status?: string; q?: string }): Promise<Page<NodeDto>> {
+export async function listNodes(deps: ExchangeDeps, ctx: Ctx, q: { page?: number; pageSize?: number; departmentId?: string; status?: string; q?: string; grantId?: string }): Promise<Page<NodeDto>> {
   const actor = requireActor(ctx.actor);
   const { page, pageSize, offset, limit } = paging(q);
-  let query = scopeCondition(actor, 'exchange.read')(baseQuery(deps.db), 'n.department_id', 'v.path');
+  let query = q.grantId ? await targetNodesOfGrant(deps, actor, q.grantId, ctx.now) : scopeCondition(actor, 'exchange.read')(baseQuery(deps.db), 'n.department_id', 'v.path');
   if (q.departmentId) query = query.where('n.department_id', '=', q.departmentId);
   if (q.status) query = query.where('n.status', '=', q.status as 'active');
   if (q.q) query = query.where((eb) => eb.or([eb('n.name', 'like', `%${q.q}%`), eb('n.code', 'like', `%${q.q}%`), eb('d.name', 'like', `%${q.q}%`)]));
@@ -79,6 +80,18 @@ export async function listNodes(deps: ExchangeDeps, ctx: Ctx, q: { page?: number
     query.clearSelect().select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
   ]);
   return { items: rows.map((r) => nodeDto(r, ctx.now, deps.settings.silentMinutes)), total: Number(count.n), page, pageSize };
+}
+
+/**
+ * The nodes a task of this grant may deliver to: the consumer department's, which the provider who
+ * configures the task may see for that purpose although they are outside its own scope.
+ */
+async function targetNodesOfGrant(deps: ExchangeDeps, actor: Actor, grantId: string, now: Date) {
+  const grant = await grantById(deps.db, grantId, now);
+  if (!grant) throw new AppError('NOT_FOUND', { message: 'Grant not found', messageZh: '共享授权不存在' });
+  const provider = await departmentTarget(deps.db, grant.providerDepartmentId);
+  if (!provider || !allows(actor, 'exchange.task.manage', provider)) throw new AppError('OUT_OF_SCOPE', { extra: { permission: 'exchange.task.manage' } });
+  return baseQuery(deps.db).where('n.department_id', '=', grant.consumerDepartmentId).where('n.status', '!=', 'revoked');
 }
 
 export async function getNode(deps: ExchangeDeps, ctx: Ctx, id: string): Promise<NodeDto> {

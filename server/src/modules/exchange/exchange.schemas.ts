@@ -20,6 +20,7 @@ export const RegisterNodeBody = Strict({
 export const NodeQuery = Strict({
   ...PageQuery,
   departmentId: Type.Optional(Uuid()),
+  grantId: Type.Optional(Uuid('可作为该授权交换目标的节点（提供方配置任务时用）/ nodes a task under this grant may deliver to')),
   status: Type.Optional(lit(['pending', 'active', 'revoked'], '状态 / status')),
   q: Type.Optional(Type.String({ maxLength: 100, description: '名称、编码或部门 / name, code or department' })),
 });

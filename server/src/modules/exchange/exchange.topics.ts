@@ -297,9 +297,15 @@ export async function publishEvents(deps: ExchangeDeps, ctx: Ctx, node: Node, co
     });
     if (errors.length) throw new AppError('RULE_VIOLATION', { message: errors[0].message, messageZh: errors[0].messageZh, fields: errors.slice(0, 50) });
     const ids = events.map((e) => e.id ?? randomUUID());
+    // Stored before, or repeated within this request: either way a duplicate, counted, not stored.
     const known = new Set((await trx.selectFrom('exchange.topic_event').select('id').where('id', 'in', ids).execute()).map((r) => r.id));
     let seq = Number(topic.next_seq);
-    const fresh = events.map((e, i) => ({ e, id: ids[i] })).filter((x) => !known.has(x.id));
+    const fresh: { e: PublishedEvent; id: string }[] = [];
+    events.forEach((e, i) => {
+      if (known.has(ids[i])) return;
+      known.add(ids[i]);
+      fresh.push({ e, id: ids[i] });
+    });
     const firstSeq = seq;
     if (fresh.length) {
       await trx

@@ -43,7 +43,8 @@ function TargetRowCard({ index, form, grants, onRemove }: { index: number; form:
   const mode = Form.useWatch(['targets', index, 'mode'], form);
   const grant = grants.find((g) => g.id === grantId);
   const consumer = grant?.consumerDepartmentId;
-  const nodes = useRequest(() => exchangeApi.nodes({ departmentId: consumer, page: 1, pageSize: 100 }), [consumer], !!consumer);
+  // By grant: the provider may pick the consumer's nodes although they are outside its own scope.
+  const nodes = useRequest(() => exchangeApi.nodes({ grantId, page: 1, pageSize: 100 }), [grantId], !!consumer);
   const nodeOptions = (nodes.data?.items ?? []).filter((n) => n.status !== 'revoked').map((n) => ({ value: n.id, label: `${n.name}（${n.code}）`, 'data-testid': `node-option-${n.code}` }));
 
   return (

@@ -300,7 +300,7 @@ const n = (id: string) => `/api/exchange/nodes/${id}`;
 const tk = (id: string) => `/api/exchange/tasks/${id}`;
 
 export const exchangeApi = {
-  nodes: (q: Query & { page?: number; pageSize?: number; departmentId?: string; status?: string; q?: string }) => api.get<Page<ExchangeNode>>('/api/exchange/nodes', q),
+  nodes: (q: Query & { page?: number; pageSize?: number; departmentId?: string; grantId?: string; status?: string; q?: string }) => api.get<Page<ExchangeNode>>('/api/exchange/nodes', q),
   node: (id: string) => api.get<ExchangeNode>(n(id)),
   registerNode: (body: { code: string; name: string; departmentId: string }) => api.post<{ node: ExchangeNode } & EnrolToken>('/api/exchange/nodes', body),
   reissueToken: (id: string) => api.post<EnrolToken>(`${n(id)}/enrolment-token`),
