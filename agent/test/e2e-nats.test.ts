@@ -1,7 +1,8 @@
 // The exchange center routing through NATS JetStream (NATS_URL, ADR 0011), as a real child process,
 // with agents as child processes: full and incremental sync, kill -9 of the target agent
 // mid-transfer, kill -9 of the center mid-transfer (restarted on the same database, data directory
-// and port). The target must equal the source (count and checksum), each batch applied once, and
+// and port). The target appends into a table without a key, so a batch applied twice would show as
+// extra rows. The target must equal the source (count and checksum), each batch applied once, and
 // JetStream must have carried the routing (the target's durable consumer saw the deliveries and
 // the work-queue stream is empty at the end). The streams are deleted afterwards.
 import { randomUUID } from 'node:crypto';
@@ -72,8 +73,12 @@ beforeAll(async () => {
   nc = await connect({ servers: NATS_URL, timeout: 3000 });
   jsm = await nc.jetstreamManager();
   await w.startDatabases();
+  await w.dst.query(`ALTER TABLE enterprise_copy DROP CONSTRAINT enterprise_copy_pkey`);
   const { cast, result } = await center.prepare(async (_t, cast) => {
-    const res = await cast.provider.post('/api/exchange/tasks', taskBody(cast, { strategy: { batchSize: BATCH, maxInFlight: 3 } }));
+    const res = await cast.provider.post('/api/exchange/tasks', {
+      ...taskBody(cast, { strategy: { batchSize: BATCH, maxInFlight: 3 } }),
+      targets: [{ nodeId: cast.target.id, grantId: cast.grantId, connection: 'warehouse', table: 'public.enterprise_copy', mode: 'append' }],
+    });
     if (res.status !== 201) throw new Error(res.text);
     return { taskId: res.body.id as string, targetId: res.body.targets[0].id as string };
   });
@@ -103,16 +108,17 @@ afterAll(async () => {
 });
 
 describe('exchange through NATS JetStream with agent and center processes', () => {
-  it('full load and an incremental change, routed through the stream', async () => {
+  it('full load and new rows picked up while running, routed through the stream', async () => {
     await insertEnterprises(w.src, '9136010', ROWS);
     const s = w.agent(srcConf, 'run');
     const d = w.agent(dstConf, 'run');
     await w.until('the full load at the target', converged, 90_000);
-    await w.src.query(`UPDATE enterprise SET ent_name = 'renamed', updated_at = clock_timestamp() WHERE uscc IN ('913601000000000007', '913601000000000008')`);
+    const first = await centerState();
     await insertEnterprises(w.src, '9136011', 500);
-    await w.until('the incremental change at the target', converged, 60_000);
+    await w.until('the increment at the target', converged, 60_000);
     const st = await expectExactlyOnce();
-    expect(st.rows).toBe(ROWS + 502);
+    expect(st.rows).toBe(ROWS + 500);
+    expect(st.batches).toBe(first.batches + 2);
 
     // JetStream carried the routing: the target's durable consumer saw every delivery (a redelivery
     // only adds), and the work-queue stream is empty once everything is acknowledged.
@@ -146,7 +152,7 @@ describe('exchange through NATS JetStream with agent and center processes', () =
     await center.up();
     await w.until('the target to equal the source after the center kill -9', converged, 120_000);
     const st = await expectExactlyOnce();
-    expect(st.rows).toBe(3 * ROWS + 502);
+    expect(st.rows).toBe(3 * ROWS + 500);
     await w.until('the stream to be drained', async () => (await jsm.streams.info(STREAM)).state.messages === 0, 30_000);
     for (const p of [s, d]) p.child.kill('SIGTERM');
     for (const p of [s, d]) expect((await p.done).code).toBe(0);
@@ -168,7 +174,7 @@ describe('exchange through NATS JetStream with agent and center processes', () =
     await center.up();
     await w.until('the target to equal the source after the center kill -9', converged, 90_000);
     const st = await expectExactlyOnce();
-    expect(st.rows).toBe(3 * ROWS + 502 + ROWS / 2);
+    expect(st.rows).toBe(3 * ROWS + 500 + ROWS / 2);
     await w.until('the stream to be drained', async () => (await jsm.streams.info(STREAM)).state.messages === 0, 30_000);
     d.child.kill('SIGTERM');
     expect((await d.done).code).toBe(0);
