@@ -29,3 +29,12 @@ export async function choose(page: Page, id: string, text: string) {
   await page.keyboard.type(text);
   await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: text }).first().click();
 }
+
+/**
+ * Waits until no dialog or drawer is still animating in or out: a click during antd's opening
+ * zoom can land on nothing, which makes tests flaky on a loaded machine.
+ */
+export async function settled(page: Page) {
+  // A string, evaluated in the page: this file is type-checked without the DOM library.
+  await page.waitForFunction(`!document.querySelector('[class*="-zoom-appear"], [class*="-zoom-enter"], [class*="-zoom-leave"], [class*="-fade-appear"], [class*="-fade-enter"], [class*="-fade-leave"]')`);
+}

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { entryContent } from '../server/test/catalog/helpers.ts';
-import { byTestId, choose, fill, loginAs } from './browser.ts';
+import { byTestId, choose, fill, loginAs, settled } from './browser.ts';
 import { E2eNode } from './exchange-agent.ts';
 import { launchChromium, startServer, type RunningServer } from './server.ts';
 
@@ -152,15 +152,19 @@ describe('exchange console', () => {
     const row = page.locator('[data-testid="node-row-nc-amr-02"][data-health="pending"]');
     await row.waitFor({ timeout: SLOW });
     await row.locator('[data-testid="node-reissue"]').click();
+    await settled(page);
     await byTestId(page, 'node-reissue-confirm').click();
     await byTestId(page, 'enrol-token-view').waitFor({ timeout: SLOW });
     const token = (await byTestId(page, 'enrol-token').textContent())!.trim();
     expect(token).toMatch(/^zt-enrol-/);
     expect(token).not.toBe(registered.enrolToken);
+    await settled(page);
     await byTestId(page, 'enrol-token-done').click();
     await expect(new E2eNode(server.url).enrol(registered.enrolToken)).rejects.toThrow(/401/);
 
+    await settled(page);
     await row.locator('[data-testid="node-revoke"]').click();
+    await settled(page);
     await byTestId(page, 'node-revoke-confirm').click(); // reasons are required
     await page.locator('.ant-form-item', { has: byTestId(page, 'node-revoke-reasons') }).locator('.ant-form-item-explain').waitFor();
     await fill(page, 'node-revoke-reasons', '硬件更换，改用新前置机');

@@ -113,3 +113,18 @@ describe('exchange watch', () => {
     expect(metrics.body).toContain('zhengtong_exchange_warnings_open{kind="row_count_abnormal"} 1');
   });
 });
+
+describe('the batch store', () => {
+  it('sweeps bodies a killed process left half-received, but not one still streaming', async () => {
+    const { mkdirSync, writeFileSync, utimesSync, existsSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const tmp = join(t.keyDir, 'exchange', 'tmp');
+    mkdirSync(tmp, { recursive: true });
+    writeFileSync(join(tmp, 'stale'), 'half a batch');
+    utimesSync(join(tmp, 'stale'), new Date(Date.now() - 2 * 3600_000), new Date(Date.now() - 2 * 3600_000));
+    writeFileSync(join(tmp, 'streaming'), 'still arriving');
+    await t.app.watchNow();
+    expect(existsSync(join(tmp, 'stale'))).toBe(false);
+    expect(existsSync(join(tmp, 'streaming'))).toBe(true);
+  });
+});

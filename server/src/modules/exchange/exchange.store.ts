@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, open as openFile, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -43,11 +43,35 @@ export class BatchStore {
     return { sm3: hash.digest('hex'), bytes, tmp };
   }
 
-  /** Moves a received file into place; the same content stored twice is one file. */
+  /**
+   * Moves a received file into place; the same content stored twice is one file. The file and its
+   * directory reach the disk before the caller records the batch, so a power cut after the commit
+   * never leaves a batch without its body.
+   */
   async commit(tmp: string, sm3: string) {
-    const dest = this.pathOf(sm3);
-    await mkdir(join(this.root, 'blobs', sm3.slice(0, 2)), { recursive: true });
-    await rename(tmp, dest);
+    const dir = join(this.root, 'blobs', sm3.slice(0, 2));
+    await mkdir(dir, { recursive: true });
+    await fsync(tmp);
+    await rename(tmp, this.pathOf(sm3));
+    await fsync(dir);
+  }
+
+  /**
+   * Removes bodies a killed process left half-received. Only files untouched for an hour: an
+   * upload still streaming (in this or another center process sharing the store) keeps writing.
+   */
+  async sweepTemporary(now: Date, idleMs = 3600_000) {
+    const dir = join(this.root, 'tmp');
+    let removed = 0;
+    for (const name of await readdir(dir).catch(() => [] as string[])) {
+      const path = join(dir, name);
+      const st = await stat(path).catch(() => null);
+      if (st && now.getTime() - st.mtimeMs > idleMs) {
+        await rm(path, { force: true });
+        removed++;
+      }
+    }
+    return removed;
   }
 
   async discard(tmp: string) {
@@ -68,5 +92,14 @@ export class BatchStore {
 
   async remove(sm3: string) {
     await rm(this.pathOf(sm3), { force: true });
+  }
+}
+
+async function fsync(path: string) {
+  const handle = await openFile(path, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
   }
 }

@@ -41,6 +41,7 @@ export async function watchExchange(deps: ExchangeDeps, now: Date, log: WatchLog
   let raised = 0;
   for (const [kind, list] of Object.entries(findings) as [Kind, Finding[]][]) raised += await sync(db, kind, list, now, log, kind !== 'expired');
   await settleBatches(deps, now);
+  await deps.store.sweepTemporary(new Date());
   await pruneEvents(db, now);
   return raised;
 }

@@ -122,8 +122,9 @@ export class NatsTransport implements DeliveryTransport {
   }
 
   async changed(d: DeliveryRef) {
-    const head = this.#heads.get(d.targetId);
-    if (head) await this.#settle([d.targetId]);
+    // Not awaited: the agent's acknowledgement must not wait on JetStream (an ack of the head and a
+    // pull of the next, up to 5 s each under load). The pull wakes the node when the next arrives.
+    if (this.#heads.has(d.targetId)) void this.#settle([d.targetId]).catch((e) => this.#log.warn({ err: e, targetId: d.targetId }, 'exchange: settling a NATS head failed; it is retried by the keeper'));
     this.#waker.wake(d.nodeId);
   }
 
