@@ -25,6 +25,13 @@ module.exports = {
       to: { path: '^server/src/modules/[^/]+/', pathNot: ['^server/src/modules/[^/]+/index\\.ts$'] },
     },
     {
+      name: 'agent-uses-only-server-crypto',
+      comment: 'The agent runs in department networks: from the server it takes only the SM2/SM3 kernel (@zhengtong/server/crypto).',
+      severity: 'error',
+      from: { path: '^agent/src/' },
+      to: { path: '(^|/)server/src/', pathNot: '(^|/)server/src/kernel/crypto/' },
+    },
+    {
       name: 'no-test-imports-in-product',
       severity: 'error',
       from: { path: '^server/src/', pathNot: '\\.test\\.ts$' },
