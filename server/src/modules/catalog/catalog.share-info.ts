@@ -1,6 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { DB } from '../../db/schema.ts';
-import { effectiveShareType, type EntryContent, type ShareType } from './domain/entry.ts';
+import { effectiveShareType, type EntryContent, type EntryField, type ShareType } from './domain/entry.ts';
 
 /** What the sharing module needs to know about a resource: its published share attributes and fields. */
 export interface ResourceShareInfo {
@@ -14,7 +14,7 @@ export interface ResourceShareInfo {
   version: number | null;
   share: EntryContent['share'] | null;
   /** The published version's fields with their effective share type (field override or the resource's). */
-  fields: { englishName: string; name: string; shareType: ShareType; conditions: string | null; legalBasis: string | null }[];
+  fields: { englishName: string; name: string; dataType: EntryField['dataType']; shareType: ShareType; conditions: string | null; legalBasis: string | null }[];
 }
 
 /** A resource's published share attributes and fields, or null when it does not exist. Read-only. */
@@ -32,6 +32,7 @@ export async function resourceShareInfo(db: Kysely<DB> | Transaction<DB>, resour
     fields: c.fields.map((f) => ({
       englishName: f.englishName,
       name: f.name,
+      dataType: f.dataType,
       shareType: effectiveShareType(c, f),
       conditions: f.shareConditions ?? (f.shareType ? null : (c.share.conditions ?? null)),
       legalBasis: f.legalBasis ?? c.share.legalBasis ?? null,

@@ -188,7 +188,6 @@ export async function createTask(deps: ExchangeDeps, ctx: Ctx, input: CreateTask
 
   // The travelling fields: catalog field names, each read from a source column.
   const catalogFields = new Map(info.fields.map((f) => [f.englishName, f]));
-  const dataTypes = new Map((await catalogDataTypes(deps.db, input.resourceId, info.version)).map((f) => [f.englishName, f.dataType]));
   const fields: TaskField[] = [];
   const files = input.source.kind === 'files';
   if (files && input.fields.length) errors.push(fieldErr('/body/fields', 'files travel whole: a files task has no fields', '文件类任务按文件整体交换，不选信息项'));
@@ -201,7 +200,7 @@ export async function createTask(deps: ExchangeDeps, ctx: Ctx, input: CreateTask
     if (fields.some((x) => x.field === f.field)) return errors.push(fieldErr(`${at}/field`, 'duplicate field', '信息项重复'));
     const column = f.column ?? f.field;
     if (!IDENTIFIER.test(column)) return errors.push(fieldErr(`${at}/column`, 'not a column name', '列名不合法'));
-    const dataType = (dataTypes.get(f.field) ?? 'other') as DataType;
+    const dataType: DataType = cf.dataType;
     const mask = resolveMask(f.mask);
     // A masked value travels as text, which only a text field can hold at the target.
     if (mask && dataType !== 'string') return errors.push(fieldErr(`${at}/mask`, `only string fields can be masked (${f.field} is ${dataType})`, `仅字符型信息项可脱敏（${f.field} 为 ${dataType}）`));
@@ -247,12 +246,6 @@ export async function createTask(deps: ExchangeDeps, ctx: Ctx, input: CreateTask
     });
     return dto;
   });
-}
-
-async function catalogDataTypes(db: Db, resourceId: string, version: number | null) {
-  if (version === null) return [];
-  const v = await db.selectFrom('catalog.resource_version').select('content').where('resource_id', '=', resourceId).where('version', '=', version).executeTakeFirst();
-  return ((v?.content as { fields?: { englishName: string; dataType: string }[] })?.fields ?? []).map((f) => ({ englishName: f.englishName, dataType: f.dataType }));
 }
 
 async function checkTargets(db: Kysely<DB>, now: Date, input: CreateTaskInput, fields: TaskField[], providerDepartmentId: string, errors: FieldError[]) {
