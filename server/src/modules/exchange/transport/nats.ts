@@ -122,9 +122,9 @@ export class NatsTransport implements DeliveryTransport {
   }
 
   async changed(d: DeliveryRef) {
-    // Not awaited: the agent's acknowledgement must not wait on JetStream (an ack of the head and a
-    // pull of the next, up to 5 s each under load). The pull wakes the node when the next arrives.
-    if (this.#heads.has(d.targetId)) void this.#settle([d.targetId]).catch((e) => this.#log.warn({ err: e, targetId: d.targetId }, 'exchange: settling a NATS head failed; it is retried by the keeper'));
+    // Awaited, so that the next delivery of the target can be leased as soon as the agent asks
+    // again; under load the JetStream ack and pull can take a while (each bounded at 5 s).
+    if (this.#heads.has(d.targetId)) await this.#settle([d.targetId]);
     this.#waker.wake(d.nodeId);
   }
 
