@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, auditEntries, type TestApp } from '../harness.ts';
 import { NodeClient, PURPOSE, exchangeCast, taskBody } from './helpers.ts';
 import { entryContent } from '../catalog/helpers.ts';
+import { signRequest } from '../../src/kernel/crypto/index.ts';
 
 /** The exchange center end to end through its HTTP API: nodes, tasks, batches, deliveries. */
 
@@ -205,13 +206,33 @@ describe('batches and deliveries', () => {
     await dst.call('POST', `/api/exchange/agent/deliveries/${p.body.items[0].deliveryId}/ack`, { appliedRows: 1, alreadyApplied: true });
   });
 
+  it('leases nothing to an agent that went away in the middle of its long poll', async () => {
+    await t.app.http.listen({ port: 0, host: '127.0.0.1' });
+    const port = (t.app.http.server.address() as { port: number }).port;
+    const url = '/api/exchange/agent/deliveries?wait=20';
+    const headers = signRequest({ clientId: dst.clientId, privateKeyPem: dst.keys.privateKeyPem, method: 'GET', path: url, timestamp: t.clock.now().getTime() });
+    const gone = new AbortController();
+    const polling = fetch(`http://127.0.0.1:${port}${url}`, { headers, signal: gone.signal }).catch(() => null);
+    await new Promise((r) => setTimeout(r, 300));
+    gone.abort(); // the agent is killed while the center waits for a delivery
+    await polling;
+    await new Promise((r) => setTimeout(r, 300));
+    await src.upload(taskId, 5, 'k5,v\n', { columns: COLUMNS });
+    await new Promise((r) => setTimeout(r, 1500)); // past the center's next look at the table
+    const row = await t.database.db.selectFrom('exchange.delivery').select('status').where('task_id', '=', taskId).where('seq', '=', '5').executeTakeFirstOrThrow();
+    expect(row.status).toBe('queued');
+    const next = await dst.call('GET', '/api/exchange/agent/deliveries?wait=0');
+    expect(next.body.items.map((d: { seq: number }) => d.seq)).toEqual([5]);
+    await dst.call('POST', `/api/exchange/agent/deliveries/${next.body.items[0].deliveryId}/ack`, { appliedRows: 1, alreadyApplied: false });
+  });
+
   it('pushes back when the route is full, dropping nothing', async () => {
     await dst.heartbeat(); // the target is online, so its queue counts
-    for (const seq of [5, 6, 7]) {
+    for (const seq of [6, 7, 8]) {
       const up = await src.upload(taskId, seq, `k${seq},v\n`, { columns: COLUMNS });
       expect(up.status, JSON.stringify(up.body)).toBe(201);
     }
-    const full = await src.upload(taskId, 8, 'k8,v\n', { columns: COLUMNS });
+    const full = await src.upload(taskId, 9, 'k9,v\n', { columns: COLUMNS });
     expect(full.status).toBe(429);
     expect(full.headers['retry-after']).toBe('5');
     expect(full.body.code).toBe('EXCHANGE_BACKPRESSURE');
@@ -220,7 +241,7 @@ describe('batches and deliveries', () => {
   it('stops the task at once when the grant is revoked, and says why', async () => {
     const revoked = await cast.provider.post(`/api/sharing/grants/${cast.grantId}/revoke`, { reasons: '核验事项已调整' });
     expect(revoked.status).toBe(200);
-    const up = await src.upload(taskId, 9, 'k9,v\n', { columns: COLUMNS });
+    const up = await src.upload(taskId, 10, 'k10,v\n', { columns: COLUMNS });
     expect(up.status).toBe(409);
     expect(up.body).toMatchObject({ code: 'EXCHANGE_TASK_STOPPED', statusCode: 'GRANT_REVOKED' });
     expect((await dst.call('GET', '/api/exchange/agent/deliveries?wait=0')).body.items).toEqual([]);
@@ -243,9 +264,9 @@ describe('batches and deliveries', () => {
   it('draws the topology and a throughput series', async () => {
     const topo = await cast.provider.get('/api/exchange/topology');
     expect(topo.body.nodes.map((n: { code: string }) => n.code).sort()).toEqual(['nc-amr-01', 'nc-approval-01']);
-    expect(topo.body.edges.find((e: { taskId: string }) => e.taskId === taskId), JSON.stringify(topo.body)).toMatchObject({ rows24h: 5 });
+    expect(topo.body.edges.find((e: { taskId: string }) => e.taskId === taskId), JSON.stringify(topo.body)).toMatchObject({ rows24h: 6 });
     const series = await cast.provider.get(`/api/exchange/tasks/${taskId}/series?hours=2`);
     expect(series.body.unit).toBe('minute');
-    expect(series.body.points.reduce((n: number, p: { appliedRows: number }) => n + p.appliedRows, 0)).toBe(5);
+    expect(series.body.points.reduce((n: number, p: { appliedRows: number }) => n + p.appliedRows, 0)).toBe(6);
   });
 });

@@ -77,10 +77,15 @@ export async function exchangeAgentRoutes(fastify: FastifyInstance, { deps }: { 
   app.get('/api/exchange/agent/deliveries', {
     config: { access: 'exchange.agent' },
     schema: { tags, summary: '待投递批次（长轮询）/ Deliveries ready for this node (long poll up to `wait` seconds)', querystring: S.DeliveriesQuery },
-  }, async (req) => {
+  }, async (req, reply) => {
     const n = await node(req);
+    // The agent went away (killed, network cut): stop waiting, so nothing is leased to a dead
+    // connection. The response's 'close' before its end is the disconnect; the request's own
+    // 'close' only says its (empty) body was read.
     const abort = new AbortController();
-    req.raw.once('close', () => abort.abort());
+    reply.raw.once('close', () => {
+      if (!reply.raw.writableEnded) abort.abort();
+    });
     return leaseDeliveries(deps, req.ctx, n, { wait: req.query.wait ?? 0, limit: req.query.limit ?? 8 }, abort.signal);
   });
 

@@ -48,6 +48,7 @@ export async function leaseDeliveries(deps: ExchangeDeps, ctx: Ctx, node: Node, 
   for (;;) {
     // The request's clock (tests move it), advanced by the time spent waiting.
     const now = new Date(ctx.now.getTime() + (Date.now() - started));
+    if (signal?.aborted) return { items: [] };
     const ready = await nextReady(deps.db, node.id, now, q.limit, await deps.transport.openTargets(node.id));
     if (ready.length) {
       const leased = await deps.db.transaction().execute(async (trx) => {
@@ -70,6 +71,11 @@ export async function leaseDeliveries(deps: ExchangeDeps, ctx: Ctx, node: Node, 
         }
         return out;
       });
+      if (leased.length && signal?.aborted) {
+        // The agent left while we leased: hand the deliveries back rather than wait out the lease.
+        await deps.db.updateTable('exchange.delivery').set({ status: 'queued', lease_until: null }).where('id', 'in', leased.map((d) => d.id)).where('status', '=', 'delivering').execute();
+        return { items: [] };
+      }
       if (leased.length) return { items: await describe(deps, leased.map((d) => d.id)) };
     }
     const left = deadline - Date.now();

@@ -51,9 +51,14 @@ export async function exchangeTopicRoutes(fastify: FastifyInstance, { deps }: { 
   app.get('/api/exchange/agent/subscriptions/:subscriptionId/events', {
     config: { access: 'exchange.agent' },
     schema: { tags: ['exchange-agent'], summary: '拉取事件（长轮询）/ Events after the cursor, in order, only granted fields', params: S.SubscriptionParams, querystring: S.EventsQuery },
-  }, async (req) => {
+  }, async (req, reply) => {
+    // The agent went away (killed, network cut): stop waiting, so nothing is leased to a dead
+    // connection. The response's 'close' before its end is the disconnect; the request's own
+    // 'close' only says its (empty) body was read.
     const abort = new AbortController();
-    req.raw.once('close', () => abort.abort());
+    reply.raw.once('close', () => {
+      if (!reply.raw.writableEnded) abort.abort();
+    });
     return topics.fetchEvents(deps, req.ctx, await node(req.ctx.actor), req.params.subscriptionId, { after: req.query.after, limit: req.query.limit ?? 500, wait: req.query.wait ?? 0 }, abort.signal);
   });
 
