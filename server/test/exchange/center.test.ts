@@ -91,6 +91,16 @@ describe('tasks', () => {
     expect(dstConf.sources).toEqual([]);
   });
 
+  it("keeps a foreign department out of the task, its batches, series and failures", async () => {
+    const foreign = await t.login('sr_admin');
+    expect((await foreign.get(`/api/exchange/tasks/${taskId}`)).status).toBe(404);
+    expect((await foreign.get(`/api/exchange/tasks/${taskId}/batches`)).status).toBe(404);
+    expect((await foreign.get(`/api/exchange/tasks/${taskId}/series`)).status).toBe(404);
+    expect((await foreign.get('/api/exchange/tasks')).body.items).toEqual([]);
+    expect((await foreign.get(`/api/exchange/deliveries?taskId=${taskId}`)).body.items).toEqual([]);
+    expect((await foreign.post(`/api/exchange/tasks/${taskId}/pause`, {})).status).toBe(403);
+  });
+
   it('lets the consumer see the task but not manage it', async () => {
     expect((await cast.consumer.get(`/api/exchange/tasks/${taskId}`)).body.viewer).toEqual({ manage: false });
     expect((await cast.consumer.post(`/api/exchange/tasks/${taskId}/pause`, {})).status).toBe(403);
