@@ -1,10 +1,10 @@
 // Batch bodies are hashed while they are written, so a batch of any size is read from its source
 // once and never held in memory; fsync before rename makes the file durable before its outbox row.
-import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
-import { Transform, type Writable } from 'node:stream';
+import type { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { Sm3Tap } from '@zhengtong/server/crypto';
 
 export interface WrittenFile<T> {
   result: T;
@@ -14,16 +14,7 @@ export interface WrittenFile<T> {
 
 export async function writeBatchFile<T>(path: string, produce: (out: Writable) => Promise<T>): Promise<WrittenFile<T>> {
   const partPath = `${path}.part`;
-  const hash = createHash('sm3');
-  let bytes = 0;
-  const tap = new Transform({
-    transform(chunk: Buffer | string, _enc, cb) {
-      const buf = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
-      hash.update(buf);
-      bytes += buf.length;
-      cb(null, buf);
-    },
-  });
+  const tap = new Sm3Tap();
   // flush: fsync before the descriptor closes, so the file is on disk before its outbox row.
   const written = pipeline(tap, createWriteStream(partPath, { mode: 0o600, flush: true }));
   try {
@@ -31,7 +22,7 @@ export async function writeBatchFile<T>(path: string, produce: (out: Writable) =
     tap.end();
     await written;
     await rename(partPath, path);
-    return { result, sm3: hash.digest('hex'), bytes };
+    return { result, sm3: tap.sm3, bytes: tap.bytes };
   } catch (err) {
     tap.destroy();
     await written.catch(() => {});

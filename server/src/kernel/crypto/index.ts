@@ -1,4 +1,5 @@
 export { sm3, sm3Hex, hmacSm3, sm3Kdf, type BytesLike } from './sm3.ts';
+export { Sm3Tap, BODY_CHUNK_BYTES } from './sm3-tap.ts';
 export {
   generateSm2KeyPair,
   parseSm2PublicKey,

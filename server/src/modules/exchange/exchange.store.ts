@@ -1,8 +1,9 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, open as openFile, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Transform, type Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
+import { BODY_CHUNK_BYTES, Sm3Tap } from '../../kernel/crypto/index.ts';
 import { pipeline } from 'node:stream/promises';
 
 /**
@@ -24,23 +25,14 @@ export class BatchStore {
   async receive(body: Readable, maxBytes: number): Promise<{ sm3: string; bytes: number; tmp: string }> {
     await mkdir(join(this.root, 'tmp'), { recursive: true });
     const tmp = join(this.root, 'tmp', randomUUID());
-    const hash = createHash('sm3');
-    let bytes = 0;
-    const meter = new Transform({
-      transform(chunk: Buffer, _enc, done) {
-        bytes += chunk.length;
-        if (bytes > maxBytes) return done(new Error(`body larger than ${maxBytes} bytes`));
-        hash.update(chunk);
-        done(null, chunk);
-      },
-    });
+    const meter = new Sm3Tap({ maxBytes });
     try {
       await pipeline(body, meter, createWriteStream(tmp, { flags: 'wx' }));
     } catch (e) {
       await rm(tmp, { force: true });
       throw e;
     }
-    return { sm3: hash.digest('hex'), bytes, tmp };
+    return { sm3: meter.sm3, bytes: meter.bytes, tmp };
   }
 
   /**
@@ -87,7 +79,7 @@ export class BatchStore {
   }
 
   open(sm3: string): Readable {
-    return createReadStream(this.pathOf(sm3));
+    return createReadStream(this.pathOf(sm3), { highWaterMark: BODY_CHUNK_BYTES });
   }
 
   async remove(sm3: string) {
