@@ -1,12 +1,11 @@
 // The agent's side of docs/exchange-protocol.md: every call but enrolment is signed with the node
 // key (docs/api-signing.md). Each method makes exactly one request; retrying is the caller's
 // choice (retry.ts), and a retry signs again with a fresh timestamp and nonce.
-import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { Readable, Transform } from 'node:stream';
+import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { canonicalJson, HEADER_CONTENT_SM3, signRequest } from '@zhengtong/server/crypto';
+import { BODY_CHUNK_BYTES, canonicalJson, HEADER_CONTENT_SM3, Sm3Tap, signRequest } from '@zhengtong/server/crypto';
 import { CenterError, CenterUnreachableError, CredentialRevokedError } from './errors.ts';
 import type { AgentConfigResponse, Delivery, DeliveryFailureCode, EnrolRequest, EnrolResponse, EventPage, HeartbeatRequest, Manifest, TopicEventIn } from './types.ts';
 
@@ -52,9 +51,9 @@ export class CenterClient {
   }
 
   /** Long poll: resolves when deliveries are ready or after about `waitSeconds` with none. */
-  async deliveries(waitSeconds: number, limit: number, signal?: AbortSignal): Promise<Delivery[]> {
+  async deliveries(waitSeconds: number, limit: number, signal?: AbortSignal, window = 1): Promise<Delivery[]> {
     const wait = Math.max(0, Math.min(30, Math.round(waitSeconds)));
-    const path = `/api/exchange/agent/deliveries?wait=${wait}&limit=${limit}`;
+    const path = `/api/exchange/agent/deliveries?wait=${wait}&limit=${limit}${window > 1 ? `&window=${window}` : ''}`;
     const timeout = AbortSignal.timeout((wait + 20) * 1000);
     const body = (await this.#call('GET', path, undefined, signal ? AbortSignal.any([signal, timeout]) : timeout, false)) as { items: Delivery[] };
     return body.items ?? [];
@@ -62,6 +61,12 @@ export class CenterClient {
 
   async ack(deliveryId: string, body: { appliedRows: number; alreadyApplied: boolean }, signal?: AbortSignal): Promise<void> {
     await this.#call('POST', `/api/exchange/agent/deliveries/${encodeURIComponent(deliveryId)}/ack`, body, signal);
+  }
+
+  /** Hands back leased deliveries this agent will not apply now (or `all` it holds); how many went back. */
+  async release(body: { deliveryIds?: string[]; all?: boolean; retryAfterSeconds?: number; reason?: string }, signal?: AbortSignal): Promise<number> {
+    const res = (await this.#call('POST', '/api/exchange/agent/deliveries/release', body, signal)) as { released?: number } | null;
+    return res?.released ?? 0;
   }
 
   async fail(deliveryId: string, body: { code: DeliveryFailureCode; message: string; retryable: boolean }, signal?: AbortSignal): Promise<void> {
@@ -102,7 +107,7 @@ export class CenterClient {
     };
     // The file is opened before the request so a missing file is a local error, not a network one.
     const fh = await open(batch.filePath, 'r');
-    const body = Readable.toWeb(fh.createReadStream()) as unknown as ReadableStream<Uint8Array>;
+    const body = Readable.toWeb(fh.createReadStream({ highWaterMark: BODY_CHUNK_BYTES })) as unknown as ReadableStream<Uint8Array>;
     try {
       const res = await this.#fetch('PUT', path, { headers, body, duplex: 'half', signal } as RequestInit);
       const json = (await this.#json(res)) as { deliveries?: number } | null;
@@ -121,22 +126,14 @@ export class CenterClient {
     const res = await this.#fetch('GET', path, { headers: this.#sign('GET', path), signal });
     if (!res.ok) await this.#json(res);
     if (!res.body) throw new CenterError(res.status, { code: 'EXCHANGE_BODY_MISSING', message: 'the center sent no body' }, null);
-    const hash = createHash('sm3');
-    let bytes = 0;
-    const tap = new Transform({
-      transform(chunk: Buffer, _enc, cb) {
-        hash.update(chunk);
-        bytes += chunk.length;
-        cb(null, chunk);
-      },
-    });
+    const tap = new Sm3Tap();
     const out = createWriteStream(toPath);
     try {
       await pipeline(Readable.fromWeb(res.body as import('node:stream/web').ReadableStream), tap, out);
     } catch (err) {
       throw new CenterUnreachableError(this.baseUrl + path, err);
     }
-    return { sm3: hash.digest('hex'), bytes };
+    return { sm3: tap.sm3, bytes: tap.bytes };
   }
 
   async #call(method: string, path: string, body: unknown, signal?: AbortSignal, timeout = true): Promise<unknown> {

@@ -4,6 +4,7 @@
 import { createReadStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { BODY_CHUNK_BYTES } from '@zhengtong/server/crypto';
 import { CenterError, CredentialRevokedError } from '../center/errors.ts';
 import { withRetry } from '../center/retry.ts';
 import type { Delivery, DeliveryFailureCode, TargetSpec } from '../center/types.ts';
@@ -11,6 +12,9 @@ import { ConnectorError } from '../connectors/types.ts';
 import { UnknownConnectionError } from './connections.ts';
 import { errorText, type EngineContext } from './context.ts';
 import { verifyBatchManifest } from './manifest.ts';
+
+/** A delivery that could not be begun (target stopped, body refused) is offered again after this. */
+export const SKIP_RETRY_SECONDS = 30;
 
 export class DeliveryFailure extends Error {
   readonly code: DeliveryFailureCode;
@@ -72,54 +76,81 @@ export function failureOf(err: unknown): DeliveryFailure {
   return new DeliveryFailure('TARGET_APPLY_FAILED', errorText(err), true);
 }
 
-export async function handleDelivery(ctx: EngineContext, d: Delivery, spec: TargetSpec | undefined): Promise<DeliveryOutcome> {
-  const { client, store, log } = ctx;
-  const tmp = join(store.inboxDir, `${d.deliveryId}.body`);
-  const retryLog = (what: string) => (err: unknown, attempt: number, delayMs: number) =>
-    log.warn(`${what} failed, retrying`, { delivery: d.deliveryId, attempt: attempt + 1, inMs: delayMs, error: errorText(err) });
+/** Where a delivery's body waits in the inbox between its download and its apply. */
+export const inboxPath = (ctx: EngineContext, d: Delivery) => join(ctx.store.inboxDir, `${d.deliveryId}.body`);
+
+type RetryLog = (what: string) => (err: unknown, attempt: number, delayMs: number) => void;
+const retryLogOf = (ctx: EngineContext, d: Delivery): RetryLog => (what) => (err, attempt, delayMs) =>
+  ctx.log.warn(`${what} failed, retrying`, { delivery: d.deliveryId, attempt: attempt + 1, inMs: delayMs, error: errorText(err) });
+
+export type Downloaded = { sm3: string; bytes: number } | { outcome: DeliveryOutcome };
+
+/** Downloads the body into the inbox (transient errors retried); the first half of a delivery. */
+export async function downloadBody(ctx: EngineContext, d: Delivery): Promise<Downloaded> {
   try {
-    let outcome: DeliveryOutcome;
-    try {
-      if (!spec) throw new DeliveryFailure('TARGET_APPLY_FAILED', `target ${d.targetId} of task ${d.taskId} is not in this node's configuration from the center`, true);
-      if (spec.status !== 'active') return { kind: 'skipped', message: `target "${spec.name}" is ${spec.status}: ${spec.statusReason ?? ''}` };
-      const conn = await ctx.connections.get(spec.connection);
-      let body: { sm3: string; bytes: number };
-      try {
-        body = await withRetry(() => client.download(d.batchId, tmp), { signal: ctx.signal, onRetry: retryLog('download'), capMs: 30_000 });
-      } catch (err) {
-        if (err instanceof CenterError) return { kind: 'skipped', message: `download of batch ${d.batchId} refused: ${errorText(err)}` };
-        throw err;
-      }
-      checkBatch(d, spec, body);
-      const m = d.manifest;
-      let result: { appliedRows: number; alreadyApplied: boolean };
-      if (conn.kind === 'folder') {
-        if (m.kind !== 'file' || !m.file) throw new DeliveryFailure('BATCH_SCHEMA_MISMATCH', `batch ${d.batchId} carries rows; target "${spec.name}" is a folder`);
-        await conn.write(m.file.name, createReadStream(tmp));
-        result = { appliedRows: 1, alreadyApplied: false };
-      } else {
-        if (m.kind !== 'rows') throw new DeliveryFailure('BATCH_SCHEMA_MISMATCH', `batch ${d.batchId} carries a file; target "${spec.name}" is a database table`);
-        result = await conn.apply(
-          { table: spec.table, keyColumns: spec.keyColumns, mode: spec.mode, columnMap: spec.columnMap },
-          { batchId: d.batchId, taskId: d.taskId, targetId: d.targetId, seq: d.seq, rowCount: m.rowCount, columns: m.columns },
-          createReadStream(tmp),
-        );
-      }
-      outcome = { kind: 'applied', ...result };
-    } catch (err) {
-      if (err instanceof CredentialRevokedError) throw err;
-      const f = failureOf(err);
-      outcome = { kind: 'failed', code: f.code, message: f.message, retryable: f.retryable };
-    }
-    await settle(ctx, d, outcome, retryLog);
-    return outcome;
-  } finally {
-    await rm(tmp, { force: true });
+    return await withRetry(() => ctx.client.download(d.batchId, inboxPath(ctx, d)), { signal: ctx.signal, onRetry: retryLogOf(ctx, d)('download'), capMs: 30_000 });
+  } catch (err) {
+    if (err instanceof CredentialRevokedError) throw err;
+    if (err instanceof CenterError) return { outcome: { kind: 'skipped', message: `download of batch ${d.batchId} refused: ${errorText(err)}` } };
+    const f = failureOf(err);
+    return { outcome: { kind: 'failed', code: f.code, message: f.message, retryable: f.retryable } };
   }
 }
 
-async function settle(ctx: EngineContext, d: Delivery, outcome: DeliveryOutcome, retryLog: (what: string) => (err: unknown, attempt: number, delayMs: number) => void) {
+/**
+ * Checks the body (checksum, signature, schema) and applies it in one target transaction. `body`
+ * gives the download: started here (`sync --once`) or ahead, while the previous batch applied (`run`).
+ */
+export async function applyBody(ctx: EngineContext, d: Delivery, spec: TargetSpec | undefined, body: () => Promise<Downloaded>): Promise<DeliveryOutcome> {
+  try {
+    if (!spec) throw new DeliveryFailure('TARGET_APPLY_FAILED', `target ${d.targetId} of task ${d.taskId} is not in this node's configuration from the center`, true);
+    if (spec.status !== 'active') return { kind: 'skipped', message: `target "${spec.name}" is ${spec.status}: ${spec.statusReason ?? ''}` };
+    const downloaded = await body();
+    if ('outcome' in downloaded) return downloaded.outcome;
+    const conn = await ctx.connections.get(spec.connection);
+    checkBatch(d, spec, downloaded);
+    const m = d.manifest;
+    const path = inboxPath(ctx, d);
+    // The connector may first run statements before it reads the body; a read error meanwhile
+    // (the file gone) must not be an unhandled 'error' event: the stream keeps it as its errored
+    // state, and the connector's pipeline reports it.
+    const readBody = () => createReadStream(path, { highWaterMark: BODY_CHUNK_BYTES }).on('error', () => {});
+    if (conn.kind === 'folder') {
+      if (m.kind !== 'file' || !m.file) throw new DeliveryFailure('BATCH_SCHEMA_MISMATCH', `batch ${d.batchId} carries rows; target "${spec.name}" is a folder`);
+      await conn.write(m.file.name, readBody());
+      return { kind: 'applied', appliedRows: 1, alreadyApplied: false };
+    }
+    if (m.kind !== 'rows') throw new DeliveryFailure('BATCH_SCHEMA_MISMATCH', `batch ${d.batchId} carries a file; target "${spec.name}" is a database table`);
+    const result = await conn.apply(
+      { table: spec.table, keyColumns: spec.keyColumns, mode: spec.mode, columnMap: spec.columnMap },
+      { batchId: d.batchId, taskId: d.taskId, targetId: d.targetId, seq: d.seq, rowCount: m.rowCount, columns: m.columns },
+      readBody(),
+    );
+    return { kind: 'applied', ...result };
+  } catch (err) {
+    if (err instanceof CredentialRevokedError) throw err;
+    const f = failureOf(err);
+    return { kind: 'failed', code: f.code, message: f.message, retryable: f.retryable };
+  }
+}
+
+/** One delivery from start to end: download, check, apply, settle (`sync --once`, one at a time). */
+export async function handleDelivery(ctx: EngineContext, d: Delivery, spec: TargetSpec | undefined): Promise<DeliveryOutcome> {
+  try {
+    const outcome = await applyBody(ctx, d, spec, () => downloadBody(ctx, d));
+    await settle(ctx, d, outcome);
+    return outcome;
+  } finally {
+    await discardBody(ctx, d);
+  }
+}
+
+export const discardBody = (ctx: EngineContext, d: Delivery) => rm(inboxPath(ctx, d), { force: true });
+
+/** Tells the center the outcome: ack (then the local record), or the failure; a skip is left to the lease. */
+export async function settle(ctx: EngineContext, d: Delivery, outcome: DeliveryOutcome) {
   const { client, store, log } = ctx;
+  const retryLog = retryLogOf(ctx, d);
   try {
     if (outcome.kind === 'applied') {
       // Given up only at shutdown: the center then hands the batch out again and the target's
@@ -140,7 +171,9 @@ async function settle(ctx: EngineContext, d: Delivery, outcome: DeliveryOutcome,
         capMs: 30_000,
       });
     } else {
-      log.warn('delivery left for later', { delivery: d.deliveryId, reason: outcome.message });
+      // Handed back with a pause, so it neither comes straight back nor waits out its whole lease.
+      log.warn('delivery left for later', { delivery: d.deliveryId, reason: outcome.message, retryInSeconds: SKIP_RETRY_SECONDS });
+      await client.release({ deliveryIds: [d.deliveryId], retryAfterSeconds: SKIP_RETRY_SECONDS, reason: outcome.message.slice(0, 500) }, ctx.signal);
     }
   } catch (err) {
     if (err instanceof CredentialRevokedError) throw err;

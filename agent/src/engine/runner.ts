@@ -3,12 +3,12 @@
 import { CredentialRevokedError } from '../center/errors.ts';
 import { backoffMs, sleep } from '../center/retry.ts';
 import type { AgentConfigResponse, Delivery, TargetSpec } from '../center/types.ts';
-import { handleDelivery } from './apply.ts';
 import { errorText, type EngineContext } from './context.ts';
 import { buildHeartbeat, cacheConfig, cachedConfig } from './heartbeat.ts';
 import { SourceWorker } from './source-worker.ts';
 import { SubscriptionWorker } from './subscriber.ts';
 import { collectStatus, FATAL_KEY, writeStatusFile } from './status.ts';
+import { TargetLanes, WINDOW } from './target-lanes.ts';
 import { Wakeup } from './wakeup.ts';
 
 const POLL_WAIT_SECONDS = 20;
@@ -149,45 +149,43 @@ export class AgentRunner {
 
   async #targetLoop() {
     const { client, log, signal } = this.#ctx;
+    const lanes = new TargetLanes(this.#ctx, async (targetId) => this.#targets.get(targetId) ?? (await this.#refreshFor(targetId)), (err) => this.#stopWith(err));
     let failures = 0;
-    while (!signal.aborted) {
-      if (this.#targets.size === 0) {
-        // Nothing to receive until the center assigns a target to this node.
-        await this.#configWake.wait(60_000, signal);
-        continue;
-      }
-      let items: Delivery[];
-      try {
-        items = await client.deliveries(POLL_WAIT_SECONDS, 8, signal);
-        failures = 0;
-      } catch (err) {
-        if (err instanceof CredentialRevokedError) throw err;
-        if (signal.aborted) break;
-        failures++;
-        const delay = backoffMs(failures, 60_000);
-        if (failures === 1 || failures % 10 === 0) log.warn('polling deliveries failed', { error: errorText(err), retryInMs: delay });
-        await sleep(delay, signal);
-        continue;
-      }
-      await this.#applyAll(items);
-    }
-  }
-
-  /** Targets apply in parallel; each target's deliveries strictly one after another in seq order. */
-  async #applyAll(items: Delivery[]) {
-    const byTarget = new Map<string, Delivery[]>();
-    for (const d of items) byTarget.set(d.targetId, [...(byTarget.get(d.targetId) ?? []), d]);
-    await Promise.all(
-      [...byTarget.values()].map(async (list) => {
-        list.sort((a, b) => a.seq - b.seq);
-        for (const d of list) {
-          if (this.#ctx.signal.aborted) return;
-          let spec = this.#targets.get(d.targetId);
-          if (!spec) spec = await this.#refreshFor(d.targetId);
-          await handleDelivery(this.#ctx, d, spec);
+    let startedClean = false;
+    try {
+      while (!signal.aborted) {
+        if (this.#targets.size === 0) {
+          // Nothing to receive until the center assigns a target to this node.
+          await this.#configWake.wait(60_000, signal);
+          continue;
         }
-      }),
-    );
+        let items: Delivery[];
+        try {
+          // What an earlier run of this agent held (killed mid-apply) goes back first, so it is
+          // handed out again now rather than when its lease ends; the target's applied-batch rows
+          // turn a batch applied but not acknowledged into an acknowledgement.
+          if (!startedClean) {
+            const released = await client.release({ all: true, reason: 'agent started' }, signal);
+            if (released) log.info('deliveries held by an earlier run handed back', { released });
+            startedClean = true;
+          }
+          // The poll runs on while the lanes apply: the center answers when a lane has room.
+          items = await client.deliveries(POLL_WAIT_SECONDS, 8, signal, WINDOW);
+          failures = 0;
+        } catch (err) {
+          if (err instanceof CredentialRevokedError) throw err;
+          if (signal.aborted) break;
+          failures++;
+          const delay = backoffMs(failures, 60_000);
+          if (failures === 1 || failures % 10 === 0) log.warn('polling deliveries failed', { error: errorText(err), retryInMs: delay });
+          await sleep(delay, signal);
+          continue;
+        }
+        lanes.accept(items);
+      }
+    } finally {
+      await lanes.stop();
+    }
   }
 
   /** A delivery for a target this agent has not heard of yet: ask the center once. */

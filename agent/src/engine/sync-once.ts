@@ -97,6 +97,10 @@ async function syncTargets(ctx: EngineContext, config: AgentConfigResponse, targ
   const mine = new Map(targets.map((t) => [t.targetId, t]));
   let rows = 0;
   let failures = 0;
+  // Leases an earlier, killed run of this agent held would otherwise keep their batches away.
+  await client.release({ all: true, reason: 'sync --once started' }, signal).catch((err) => {
+    if (err instanceof CredentialRevokedError) throw err;
+  });
   while (!signal.aborted) {
     let items;
     try {

@@ -9,7 +9,7 @@ import { agentConfig, tasksOfNode } from './exchange.tasks.ts';
 import { topicConfig } from './exchange.topics.ts';
 import { enforceGrants } from './exchange.grants.ts';
 import { parseManifest, receiveBatch } from './exchange.batches.ts';
-import { ackDelivery, batchBodyFor, failDelivery, leaseDeliveries } from './exchange.deliveries.ts';
+import { ackDelivery, batchBodyFor, failDelivery, leaseDeliveries, releaseDeliveries } from './exchange.deliveries.ts';
 
 /**
  * The agent API (docs/exchange-protocol.md): what a front-end processor calls, signed with its
@@ -86,7 +86,7 @@ export async function exchangeAgentRoutes(fastify: FastifyInstance, { deps }: { 
     reply.raw.once('close', () => {
       if (!reply.raw.writableEnded) abort.abort();
     });
-    return leaseDeliveries(deps, req.ctx, n, { wait: req.query.wait ?? 0, limit: req.query.limit ?? 8 }, abort.signal);
+    return leaseDeliveries(deps, req.ctx, n, { wait: req.query.wait ?? 0, limit: req.query.limit ?? 8, window: req.query.window ?? 1 }, abort.signal);
   });
 
   app.get('/api/exchange/agent/batches/:batchId/body', {
@@ -113,4 +113,9 @@ export async function exchangeAgentRoutes(fastify: FastifyInstance, { deps }: { 
     await failDelivery(deps, req.ctx, await node(req), req.params.deliveryId, req.body);
     return reply.code(204).send();
   });
+
+  app.post('/api/exchange/agent/deliveries/release', {
+    config: { access: 'exchange.agent', action: 'exchange.delivery.release' },
+    schema: { tags, summary: '退回投递 / Hand back leased deliveries this agent will not apply now', body: S.ReleaseBody },
+  }, async (req) => releaseDeliveries(deps, req.ctx, await node(req), req.body));
 }

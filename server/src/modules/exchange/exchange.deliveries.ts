@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import type { DB } from '../../db/schema.ts';
 import type { RequestContext } from '../../kernel/context.ts';
 import { AppError } from '../../kernel/errors.ts';
@@ -14,50 +14,82 @@ const deliveryNotFound = () => new AppError('NOT_FOUND', { message: 'Delivery no
 /** Retryable failures come back after 5 s, 10 s, 20 s … up to 10 minutes. */
 const backoffMs = (attempts: number) => Math.min(600_000, 5_000 * 2 ** Math.max(0, attempts - 1));
 
+type Open = { id: string; batch_id: string; task_id: string; target_id: string; seq: string; status: Selectable<DB['exchange.delivery']>['status']; available_at: Date; lease_until: Date | null; priority: number; created_at: Date };
+
 /**
- * The deliveries ready for a node: per target, only its lowest open sequence number, and only when
- * that one is queued and due, or leased and the lease ran out (a crashed agent). So a target sees
- * its batches strictly in order, one at a time, and a failed batch holds its target (not others).
+ * The deliveries ready for a node: per target, its open deliveries in sequence order, at most
+ * `window` of them counted from the lowest, each leased only when every lower one is leased too
+ * (now or earlier, to the same agent) and none is failed or waiting out a back-off. So a target sees
+ * its batches strictly in order, a failed batch holds its target (not others), and an agent with
+ * `window` 2 can fetch the next batch while it applies the current one (protocol §3). The default
+ * window, 1, hands out only the lowest, after the one before it was acknowledged.
  */
-async function nextReady(db: Kysely<DB>, nodeId: string, now: Date, limit: number, targets: Set<string> | null) {
+async function nextReady(db: Kysely<DB>, nodeId: string, now: Date, limit: number, window: number, targets: Set<string> | null) {
   if (targets?.size === 0) return [];
-  let query = db
+  let open = db
     .selectFrom('exchange.delivery as d')
     .innerJoin('exchange.target as g', 'g.id', 'd.target_id')
     .innerJoin('exchange.task as t', 't.id', 'd.task_id')
-    .select(['d.id', 'd.batch_id', 'd.task_id', 'd.target_id', 'd.seq', 'd.status', 'd.available_at', 'd.lease_until', 'd.priority', 'd.created_at', 'g.status as target_status', 't.status as task_status'])
-    .distinctOn('d.target_id')
+    .select(['d.id', 'd.batch_id', 'd.task_id', 'd.target_id', 'd.seq', 'd.status', 'd.available_at', 'd.lease_until', 'd.priority', 'd.created_at'])
+    .select(sql<string>`row_number() over (partition by d.target_id order by d.seq)`.as('rank'))
     .where('d.node_id', '=', nodeId)
     .where('d.status', 'in', ['queued', 'delivering', 'failed'])
-    .orderBy('d.target_id')
-    .orderBy(sql`d.seq`);
+    .where('g.status', '=', 'active')
+    .where('t.status', '!=', 'stopped');
   // The transport may serve only some targets now (NATS: those whose head message this process holds).
-  if (targets) query = query.where('d.target_id', 'in', [...targets]);
-  const heads = await query.execute();
-  return heads
-    .filter((h) => h.target_status === 'active' && h.task_status !== 'stopped')
-    .filter((h) => (h.status === 'queued' && h.available_at <= now) || (h.status === 'delivering' && h.lease_until !== null && h.lease_until <= now))
-    .sort((a, b) => b.priority - a.priority || a.created_at.getTime() - b.created_at.getTime())
-    .slice(0, limit);
+  if (targets) open = open.where('d.target_id', 'in', [...targets]);
+  const rows = await db
+    .selectFrom(open.as('o'))
+    .selectAll()
+    .where('o.rank', '<=', String(window))
+    .orderBy('o.target_id')
+    .orderBy(sql`o.seq`)
+    .execute();
+  const ready: Open[] = [];
+  let target = '';
+  let blocked = false;
+  for (const d of rows) {
+    if (d.target_id !== target) [target, blocked] = [d.target_id, false];
+    if (blocked) continue;
+    const leasedOut = d.status === 'delivering' && d.lease_until !== null && d.lease_until > now;
+    const due = (d.status === 'queued' && d.available_at <= now) || (d.status === 'delivering' && !leasedOut);
+    if (due) ready.push(d);
+    else if (!leasedOut) blocked = true; // failed, or backing off: nothing after it goes out
+  }
+  ready.sort((a, b) => b.priority - a.priority || a.created_at.getTime() - b.created_at.getTime() || Number(a.seq) - Number(b.seq));
+  return inOrderPrefix(ready.slice(0, limit), ready);
+}
+
+/** Drops a target's deliveries that come after one of its own left out (by the limit or a lost race). */
+function inOrderPrefix<T extends { id: string; target_id: string; seq: string }>(kept: T[], all: T[]): T[] {
+  const keptIds = new Set(kept.map((d) => d.id));
+  const firstLeftOut = new Map<string, number>();
+  for (const d of all) if (!keptIds.has(d.id)) firstLeftOut.set(d.target_id, Math.min(firstLeftOut.get(d.target_id) ?? Infinity, Number(d.seq)));
+  return kept.filter((d) => Number(d.seq) < (firstLeftOut.get(d.target_id) ?? Infinity));
 }
 
 /** Leases ready deliveries to the node's agent; waits up to `wait` seconds for one (long poll). */
-export async function leaseDeliveries(deps: ExchangeDeps, ctx: Ctx, node: Node, q: { wait: number; limit: number }, signal?: AbortSignal) {
+export async function leaseDeliveries(deps: ExchangeDeps, ctx: Ctx, node: Node, q: { wait: number; limit: number; window?: number }, signal?: AbortSignal) {
   const started = Date.now();
   const deadline = started + q.wait * 1000;
   for (;;) {
     // The request's clock (tests move it), advanced by the time spent waiting.
     const now = new Date(ctx.now.getTime() + (Date.now() - started));
     if (signal?.aborted) return { items: [] };
-    const ready = await nextReady(deps.db, node.id, now, q.limit, await deps.transport.openTargets(node.id));
+    const ready = await nextReady(deps.db, node.id, now, q.limit, q.window ?? 1, await deps.transport.openTargets(node.id));
     if (ready.length) {
       const leased = await deps.db.transaction().execute(async (trx) => {
         const out: typeof ready = [];
+        const taskStopped = new Map<string, boolean>();
+        const heldBack = new Set<string>();
         for (const d of ready) {
+          // A target's later delivery never goes out without its earlier one.
+          if (heldBack.has(d.target_id)) continue;
+          heldBack.add(d.target_id);
           // Purpose binding at the last moment: a grant revoked since routing stops the target.
-          const state = await enforceGrants(trx, ctx, d.task_id);
+          if (!taskStopped.has(d.task_id)) taskStopped.set(d.task_id, (await enforceGrants(trx, ctx, d.task_id)).status === 'stopped');
           const target = await trx.selectFrom('exchange.target').select('status').where('id', '=', d.target_id).executeTakeFirstOrThrow();
-          if (state.status === 'stopped' || target.status !== 'active') continue;
+          if (taskStopped.get(d.task_id) || target.status !== 'active') continue;
           const took = await trx
             .updateTable('exchange.delivery')
             .set((eb) => ({ status: 'delivering', lease_until: new Date(now.getTime() + deps.settings.leaseSeconds * 1000), attempts: eb('attempts', '+', 1), delivered_at: now }))
@@ -66,6 +98,7 @@ export async function leaseDeliveries(deps: ExchangeDeps, ctx: Ctx, node: Node, 
             .returning('id')
             .executeTakeFirst();
           if (!took) continue;
+          heldBack.delete(d.target_id);
           await trx.insertInto('exchange.provenance').values({ batch_id: d.batch_id, task_id: d.task_id, target_id: d.target_id, node_id: node.id, hop: 'delivered', at: now, bytes: null, row_count: null, detail: null }).execute();
           out.push(d);
         }
@@ -176,6 +209,8 @@ export async function failDelivery(deps: ExchangeDeps, ctx: Ctx, node: Node, id:
       })
       .where('id', '=', id)
       .execute();
+    // The agent may hold the target's next deliveries (a window above 1): they wait behind this one.
+    const handedBack = await handBack(trx, { nodeId: node.id, targetId: d.target_id, afterSeq: String(d.seq), availableAt: ctx.now });
     await trx.insertInto('exchange.provenance').values({ batch_id: d.batch_id, task_id: d.task_id, target_id: d.target_id, node_id: node.id, hop: 'failed', at: ctx.now, bytes: d.bytes, row_count: null, detail: JSON.stringify(body) }).execute();
     await record(trx, ctx, {
       action: 'exchange.delivery.fail',
@@ -183,9 +218,52 @@ export async function failDelivery(deps: ExchangeDeps, ctx: Ctx, node: Node, id:
       departmentId: d.consumer_department_id,
       outcome: 'failure',
       errorCode: body.code,
-      summary: { batchId: d.batch_id, taskId: d.task_id, message: body.message, retryable: body.retryable },
+      summary: { batchId: d.batch_id, taskId: d.task_id, message: body.message, retryable: body.retryable, ...(handedBack.length ? { handedBack: handedBack.length } : {}) },
     });
     return d;
   });
   await deps.transport.changed({ batchId: d.batch_id, targetId: d.target_id, nodeId: node.id });
+}
+
+/** Leased, unsettled deliveries of a node back to the queue (all, some, or a target's after a seq). */
+async function handBack(trx: Kysely<DB>, w: { nodeId: string; ids?: string[]; targetId?: string; afterSeq?: string; availableAt: Date }) {
+  let q = trx
+    .updateTable('exchange.delivery')
+    .set({ status: 'queued', lease_until: null, available_at: w.availableAt })
+    .where('node_id', '=', w.nodeId)
+    .where('status', '=', 'delivering');
+  if (w.ids) q = q.where('id', 'in', w.ids);
+  if (w.targetId) q = q.where('target_id', '=', w.targetId);
+  if (w.afterSeq !== undefined) q = q.where(sql`seq`, '>', w.afterSeq);
+  return q.returning(['id', 'batch_id', 'target_id', 'seq']).execute();
+}
+
+/**
+ * The agent hands back deliveries it holds and will not apply now: at start (`all`: whatever an
+ * earlier run of it held, so the next poll need not wait out those leases), at shutdown (those
+ * fetched but not begun), or one it could not start (`retryAfterSeconds` keeps it from coming
+ * straight back). Settled or foreign deliveries are left alone; the answer says how many went back.
+ */
+export async function releaseDeliveries(deps: ExchangeDeps, ctx: Ctx, node: Node, body: { deliveryIds?: string[]; all?: boolean; retryAfterSeconds?: number; reason?: string }) {
+  if (!body.all && !body.deliveryIds?.length) throw new AppError('VALIDATION_FAILED', { message: 'Name the deliveries to release, or all', messageZh: '请指明要退回的投递，或全部退回' });
+  const released = await deps.db.transaction().execute(async (trx) => {
+    const availableAt = new Date(ctx.now.getTime() + (body.retryAfterSeconds ?? 0) * 1000);
+    const rows = await handBack(trx, { nodeId: node.id, ids: body.all ? undefined : body.deliveryIds, availableAt });
+    if (!rows.length) {
+      ctx.audited = true; // nothing was held: nothing changed
+      return rows;
+    }
+    await record(trx, ctx, {
+      action: 'exchange.delivery.release',
+      target: { type: 'exchange_node', id: node.id, label: node.code },
+      departmentId: node.department_id,
+      summary: { released: rows.length, deliveryIds: rows.map((r) => r.id).slice(0, 50), retryAfterSeconds: body.retryAfterSeconds ?? 0, reason: body.reason ?? null },
+    });
+    return rows;
+  });
+  for (const targetId of new Set(released.map((r) => r.target_id))) {
+    const r = released.find((x) => x.target_id === targetId)!;
+    await deps.transport.changed({ batchId: r.batch_id, targetId, nodeId: node.id });
+  }
+  return { released: released.length };
 }

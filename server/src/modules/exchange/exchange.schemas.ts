@@ -117,6 +117,14 @@ export const DeliveryParams = Strict({ deliveryId: Uuid() });
 export const DeliveriesQuery = Strict({
   wait: Type.Optional(Type.Integer({ minimum: 0, maximum: 30, default: 0 })),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 64, default: 8 })),
+  /** Deliveries per target the agent may hold at once (fetch the next while applying one); 1 = one at a time. */
+  window: Type.Optional(Type.Integer({ minimum: 1, maximum: 4, default: 1 })),
+});
+export const ReleaseBody = Strict({
+  deliveryIds: Type.Optional(Type.Array(Uuid(), { minItems: 1, maxItems: 256 })),
+  all: Type.Optional(Type.Boolean()),
+  retryAfterSeconds: Type.Optional(Type.Integer({ minimum: 0, maximum: 3600 })),
+  reason: Type.Optional(Type.String({ maxLength: 500 })),
 });
 export const AckBody = Strict({ appliedRows: Type.Integer({ minimum: 0 }), alreadyApplied: Type.Boolean() });
 export const FailBody = Strict({
