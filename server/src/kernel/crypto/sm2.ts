@@ -21,6 +21,8 @@ const CURVE = {
 
 const Point = weierstrass(CURVE);
 const Fn = Point.Fn;
+// The generator's table of multiples, built once: signing (k·G) and verifying (s·G) walk it.
+Point.BASE.precompute(8, false);
 const N = CURVE.n;
 
 export type Sm2Point = WeierstrassPoint<bigint>;
@@ -158,6 +160,50 @@ function privateScalar(privateKeyPem: string): bigint {
 
 // --- signatures ---------------------------------------------------------------
 
+/**
+ * Keys seen again and again (every signed request of an agent, every manifest of a node) are
+ * parsed once: a verifying key keeps a precomputed multiple table, which makes t·P a walk of
+ * additions, and each key its Z value. Bounded, oldest first out; the entries hold only public
+ * data, or a private scalar already held by this process.
+ */
+class KeyCache<V> {
+  readonly #max: number;
+  readonly #map = new Map<string, V>();
+  constructor(max: number) {
+    this.#max = max;
+  }
+  get(key: string, make: () => V): V {
+    let v = this.#map.get(key);
+    if (v === undefined) {
+      v = make();
+      if (this.#map.size >= this.#max) this.#map.delete(this.#map.keys().next().value!);
+      this.#map.set(key, v);
+    }
+    return v;
+  }
+}
+type VerifyKey = { P: Sm2Point; z: Map<string, Buffer> };
+const verifyKeys = new KeyCache<VerifyKey>(256);
+const signKeys = new KeyCache<{ d: bigint; P: Sm2Point; z: Map<string, Buffer> }>(16);
+
+function verifyKey(publicKey: string): VerifyKey {
+  return verifyKeys.get(publicKey, () => {
+    const P = parseSm2PublicKey(publicKey);
+    P.precompute(4, false);
+    return { P, z: new Map() };
+  });
+}
+
+/** Z per key and user id, cached on the key's entry. */
+function cachedZ(key: { P: Sm2Point; z: Map<string, Buffer> }, userId: string): Buffer {
+  let z = key.z.get(userId);
+  if (!z) {
+    z = zValue(key.P, userId);
+    if (key.z.size < 8) key.z.set(userId, z);
+  }
+  return z;
+}
+
 /** Z = SM3(ENTL || ID || a || b || xG || yG || xA || yA), GB/T 32918.2 §5.5. */
 function zValue(publicKey: Sm2Point, userId: string): Buffer {
   const id = Buffer.from(userId, 'utf8');
@@ -167,8 +213,8 @@ function zValue(publicKey: Sm2Point, userId: string): Buffer {
   return sm3(Buffer.concat([entl, id, CURVE_BYTES, publicKey.toBytes(false).subarray(1)]));
 }
 
-function digest(publicKey: Sm2Point, message: BytesLike, opts: Sm2Options): bigint {
-  const z = zValue(publicKey, opts.userId ?? SM2_DEFAULT_USER_ID);
+function digest(key: { P: Sm2Point; z: Map<string, Buffer> }, message: BytesLike, opts: Sm2Options): bigint {
+  const z = cachedZ(key, opts.userId ?? SM2_DEFAULT_USER_ID);
   return toBig(sm3(Buffer.concat([z, toBytes(message)])));
 }
 
@@ -182,8 +228,12 @@ function randomScalar(): bigint {
 
 /** Returns the DER SEQUENCE{ r INTEGER, s INTEGER }, as sm-crypto does with { der: true }. */
 export function sm2Sign(privateKeyPem: string, message: BytesLike, opts: Sm2Options = {}): Buffer {
-  const d = privateScalar(privateKeyPem);
-  const e = digest(Point.BASE.multiply(d), message, opts);
+  const key = signKeys.get(privateKeyPem, () => {
+    const d = privateScalar(privateKeyPem);
+    return { d, P: Point.BASE.multiply(d), z: new Map<string, Buffer>() };
+  });
+  const { d } = key;
+  const e = digest(key, message, opts);
   const inv1d = Fn.inv(Fn.add(1n, d));
   for (;;) {
     const k = randomScalar();
@@ -214,7 +264,7 @@ function decodeSignature(sig: Uint8Array): { r: bigint; s: bigint } | null {
  * rather than bad client input.
  */
 export function sm2Verify(publicKey: string, message: BytesLike, signature: Uint8Array, opts: Sm2Options = {}): boolean {
-  const P = parseSm2PublicKey(publicKey);
+  const key = verifyKey(publicKey);
   if (!(signature instanceof Uint8Array)) return false;
   try {
     const rs = decodeSignature(signature);
@@ -223,9 +273,10 @@ export function sm2Verify(publicKey: string, message: BytesLike, signature: Uint
     if (r < 1n || r >= N || s < 1n || s >= N) return false;
     const t = Fn.add(r, s);
     if (t === 0n) return false;
-    const X = Point.BASE.mulAddUnsafe(s, P, t); // s·G + t·P, public scalars only
+    // s·G + t·P, public scalars only; both points have their tables, so no doubling chain.
+    const X = Point.BASE.multiplyUnsafe(s).add(key.P.multiplyUnsafe(t));
     if (X.is0()) return false;
-    return Fn.create(digest(P, message, opts) + X.toAffine().x) === r;
+    return Fn.create(digest(key, message, opts) + X.toAffine().x) === r;
   } catch {
     return false;
   }
