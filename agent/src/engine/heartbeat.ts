@@ -27,6 +27,13 @@ export async function cachedConfig(store: StateStore): Promise<AgentConfigRespon
   return text ? (JSON.parse(text) as AgentConfigResponse) : null;
 }
 
+/** Per store, the configuration last written without its clock: a heartbeat that changed nothing writes nothing. */
+const lastCached = new WeakMap<StateStore, string>();
+
 export async function cacheConfig(store: StateStore, config: AgentConfigResponse) {
-  await store.set(CONFIG_CACHE_KEY, JSON.stringify(config));
+  const text = JSON.stringify(config);
+  const unchanged = JSON.stringify({ ...config, serverTime: null });
+  if (lastCached.get(store) === unchanged) return;
+  await store.set(CONFIG_CACHE_KEY, text);
+  lastCached.set(store, unchanged);
 }

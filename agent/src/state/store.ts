@@ -70,6 +70,8 @@ export class StateStore {
   readonly stateDir: string;
   readonly outboxDir: string;
   readonly inboxDir: string;
+  /** What setTaskStatus last wrote per task (this process holds the state's lock, so it is the truth). */
+  readonly #statusWritten = new Map<string, string>();
   readonly #db: PGlite;
   readonly #lock = new Mutex();
 
@@ -125,8 +127,12 @@ export class StateStore {
     return (await this.#q(`SELECT * FROM task_state ORDER BY task_id`)).map(toTask);
   }
 
+  /** Every heartbeat restates each task's status; only a change is written. */
   async setTaskStatus(taskId: string, status: string | null, reason: string | null) {
+    const key = JSON.stringify([status, reason]);
+    if (this.#statusWritten.get(taskId) === key) return;
     await this.#upsertTask(taskId, `status = $2, status_reason = $3`, [status, reason]);
+    this.#statusWritten.set(taskId, key);
   }
 
   async setTaskError(taskId: string, error: string | null) {
