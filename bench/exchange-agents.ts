@@ -7,6 +7,8 @@ import { join, resolve } from 'node:path';
 const repo = resolve(import.meta.dirname, '..');
 const NODE = join(repo, 'node_modules/.bin/node');
 const BIN = join(repo, 'agent/bin/zhengtong-agent.js');
+/** e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile the agents (Node refuses it in NODE_OPTIONS). */
+const NODE_ARGS = (process.env.BENCH_AGENT_NODE_ARGS ?? '').split(' ').filter(Boolean);
 
 export interface LogEvent {
   at: number;
@@ -52,7 +54,7 @@ export class AgentProcess {
   }
 
   #spawn(args: string[]): { child: ChildProcess; done: Promise<{ code: number | null; out: string; err: string }> } {
-    const child = spawn(NODE, [BIN, '--config', this.config, ...args], { cwd: this.#dir, env: { ...process.env, ...this.#env, NO_COLOR: '1' } });
+    const child = spawn(NODE, [...NODE_ARGS, BIN, '--config', this.config, ...args], { cwd: this.#dir, env: { ...process.env, ...this.#env, NO_COLOR: '1' } });
     let out = '';
     let err = '';
     let partial = '';
