@@ -2,6 +2,7 @@
 // real child processes, PostgreSQL source and target databases. Full incremental sync, a change
 // picked up while running, a target agent that was away catching up with `sync --once`, status.
 import { join } from 'node:path';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { taskBody } from '../../server/test/exchange/helpers.ts';
 import { digest, DST_SUM, insertEnterprises, SRC_SUM, until, World } from './e2e-helpers.ts';
@@ -92,4 +93,35 @@ describe('exchange end to end with agent processes', () => {
     expect(table.out).toMatch(/active\s+\d+\s+4,?003/);
     expect(table.out).toMatch(/reachable/);
   });
+
+  it('a target agent killed with -9 while it holds deliveries gets them back at once when restarted, not after their lease', async () => {
+    await insertEnterprises(w.src, '9136013', 3000);
+    const up = await w.agent(srcConf, 'sync', '--task', taskId, '--once').done;
+    expect(up.code, up.err).toBe(0);
+    // The target's table is locked, so the agent holds its deliveries (the one applying and the
+    // next one) when it is killed. Their leases last the default 5 minutes.
+    const locker = new pg.Client({ connectionString: w.dstDb.url });
+    await locker.connect();
+    await locker.query('BEGIN');
+    await locker.query('LOCK TABLE enterprise_copy IN ACCESS EXCLUSIVE MODE');
+    const leased = async () =>
+      (await w.t.database.db.selectFrom('exchange.delivery').select('id').where('task_id', '=', taskId).where('status', '=', 'delivering').execute()).length;
+    let d = w.agent(dstConf, 'run');
+    await w.until('the target agent to hold two deliveries', async () => (await leased()) === 2);
+    d.child.kill('SIGKILL');
+    expect((await d.done).signal).toBe('SIGKILL');
+    await locker.query('ROLLBACK');
+    await locker.end();
+
+    d = w.agent(dstConf, 'run');
+    await w.until('the target to equal the source', async () => {
+      const [got, want] = [await digest(w.dst, DST_SUM), await digest(w.src, SRC_SUM)];
+      return got.n === want.n && got.h === want.h;
+    }, 60_000);
+    d.child.kill('SIGTERM');
+    const done = await d.done;
+    expect(done.code, done.err).toBe(0);
+    expect(done.err).toMatch(/deliveries held by an earlier run handed back released=2/);
+  });
 });
+
