@@ -104,6 +104,32 @@ describe('tasks', () => {
   it('lets the consumer see the task but not manage it', async () => {
     expect((await cast.consumer.get(`/api/exchange/tasks/${taskId}`)).body.viewer).toEqual({ manage: false });
     expect((await cast.consumer.post(`/api/exchange/tasks/${taskId}/pause`, {})).status).toBe(403);
+    expect((await cast.consumer.patch(`/api/exchange/tasks/${taskId}`, { strategy: { batchSize: 1 } })).status).toBe(403);
+    expect((await (await t.login('sr_admin')).patch(`/api/exchange/tasks/${taskId}`, { strategy: { batchSize: 1 } })).status).toBe(403);
+  });
+
+  it('changes the schedule and strategy of a task, audited; the source agent gets them with its next heartbeat', async () => {
+    const bad = await cast.provider.patch(`/api/exchange/tasks/${taskId}`, { schedule: { kind: 'cron', expression: 'not a cron' }, strategy: { window: { from: '25:00', to: '06:00' } } });
+    expect(bad.status).toBe(422);
+    expect(bad.body.errors.map((e: { field: string }) => e.field)).toEqual(['/body/schedule/expression', '/body/strategy/window/from']);
+    expect((await cast.provider.patch(`/api/exchange/tasks/${taskId}`, {})).status).toBe(400);
+    expect((await cast.provider.patch(`/api/exchange/tasks/${taskId}`, { source: { table: 'x' } })).status).toBe(400);
+
+    const res = await cast.provider.patch(`/api/exchange/tasks/${taskId}`, { schedule: { kind: 'interval', seconds: 600 }, strategy: { batchSize: 2000, window: { from: '22:00', to: '06:00' } } });
+    expect(res.status, res.text).toBe(200);
+    expect(res.body).toMatchObject({ schedule: { kind: 'interval', seconds: 600 }, strategy: { batchSize: 2000, priority: 5, window: { from: '22:00', to: '06:00' } } });
+    const entry = (await auditEntries(t, 'exchange.task.update')).at(-1)!;
+    expect(entry.summary).toMatchObject({ before: { strategy: { batchSize: 5000, window: null } }, after: { schedule: { kind: 'interval', seconds: 600 } } });
+    expect(entry.summary).not.toHaveProperty('before.name');
+    const conf = (await src.heartbeat()).body;
+    expect(conf.sources[0]).toMatchObject({ taskId, schedule: { kind: 'interval', seconds: 600 }, strategy: { batchSize: 2000 } });
+
+    // The same values again change nothing and write no audit entry; then back as it was.
+    const count = (await auditEntries(t, 'exchange.task.update')).length;
+    expect((await cast.provider.patch(`/api/exchange/tasks/${taskId}`, { strategy: { batchSize: 2000 } })).status).toBe(200);
+    expect(await auditEntries(t, 'exchange.task.update')).toHaveLength(count);
+    const back = await cast.provider.patch(`/api/exchange/tasks/${taskId}`, { schedule: { kind: 'continuous', pollSeconds: 1 }, strategy: { batchSize: 5000, window: null } });
+    expect(back.status).toBe(200);
   });
 });
 

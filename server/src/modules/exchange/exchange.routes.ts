@@ -51,6 +51,11 @@ export async function exchangeRoutes(fastify: FastifyInstance, { deps }: { deps:
     schema: { tags, summary: '创建交换任务 / Create a task, checked against the catalog fields and each target\'s grant', body: S.CreateTaskBody },
   }, async (req, reply) => reply.code(201).send(await tasks.createTask(deps, req.ctx, req.body)));
 
+  app.patch('/api/exchange/tasks/:id', {
+    config: { access: 'exchange.task.manage', action: 'exchange.task.update' },
+    schema: { tags, summary: '修改交换任务（名称、调度、策略）/ Change a task\'s name, schedule or strategy', params: S.IdParams, body: S.UpdateTaskBody },
+  }, async (req) => tasks.updateTask(deps, req.ctx, req.params.id, req.body));
+
   app.get('/api/exchange/tasks/:id', {
     config: { access: 'exchange.read' },
     schema: { tags, summary: '交换任务 / A task with its targets and their status', params: S.IdParams },

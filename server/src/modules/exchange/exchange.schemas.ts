@@ -41,6 +41,12 @@ export const Schedule = Type.Union([
   Strict({ kind: Type.Literal('interval'), seconds: Type.Integer({ minimum: 10, maximum: 7 * 86400, description: '间隔（秒）/ every N seconds' }) }),
   Strict({ kind: Type.Literal('cron'), expression: Type.String({ minLength: 9, maxLength: 100, description: 'cron（北京时间）/ cron, China Standard Time' }) }),
 ]);
+const StrategyPatch = Strict({
+  batchSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 200_000, description: '每批行数 / rows per batch' })),
+  priority: Type.Optional(Type.Integer({ minimum: 1, maximum: 9, description: '优先级（9 最高）/ priority' })),
+  maxInFlight: Type.Optional(Type.Integer({ minimum: 1, maximum: 64, description: '最多在途批次 / batches in flight' })),
+  window: Type.Optional(nullable(Strict({ from: Type.String({ maxLength: 5 }), to: Type.String({ maxLength: 5 }) }))),
+});
 export const CreateTaskBody = Strict({
   name: text(200, '任务名称 / name'),
   resourceId: Uuid('已发布的目录资源 / published catalog resource'),
@@ -62,14 +68,7 @@ export const CreateTaskBody = Strict({
     { maxItems: 500 },
   ),
   schedule: Schedule,
-  strategy: Type.Optional(
-    Strict({
-      batchSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 200_000, description: '每批行数 / rows per batch' })),
-      priority: Type.Optional(Type.Integer({ minimum: 1, maximum: 9, description: '优先级（9 最高）/ priority' })),
-      maxInFlight: Type.Optional(Type.Integer({ minimum: 1, maximum: 64, description: '最多在途批次 / batches in flight' })),
-      window: Type.Optional(nullable(Strict({ from: Type.String({ maxLength: 5 }), to: Type.String({ maxLength: 5 }) }))),
-    }),
-  ),
+  strategy: Type.Optional(StrategyPatch),
   targets: Type.Array(
     Strict({
       nodeId: Uuid('目标节点 / target node'),
@@ -83,6 +82,15 @@ export const CreateTaskBody = Strict({
     { maxItems: 50 },
   ),
 });
+/** What can change on a running task; its source, fields and targets stay (a new task for those). */
+export const UpdateTaskBody = Type.Object(
+  {
+    name: Type.Optional(text(200, '任务名称 / name')),
+    schedule: Type.Optional(Schedule),
+    strategy: Type.Optional(StrategyPatch),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
 export const TaskQuery = Strict({
   ...PageQuery,
   status: Type.Optional(lit(['active', 'paused', 'stopped'], '状态 / status')),

@@ -301,6 +301,56 @@ async function checkTargets(db: Kysely<DB>, now: Date, input: CreateTaskInput, f
 }
 
 // ---------------------------------------------------------------------------------------------
+// Editing
+
+export interface UpdateTaskInput {
+  name?: string;
+  schedule?: Schedule;
+  strategy?: Partial<Strategy>;
+}
+
+/**
+ * Changes a task's name, schedule or strategy; the agents take them with their next heartbeat and
+ * the checkpoint stays, so nothing is extracted twice. Source, fields and targets do not change
+ * (they decide what the checkpoint and the grants mean): a new task is made for those.
+ */
+export async function updateTask(deps: ExchangeDeps, ctx: Ctx, id: string, input: UpdateTaskInput): Promise<TaskDto> {
+  const actor = requireActor(ctx.actor);
+  return deps.db.transaction().execute(async (trx) => {
+    const row = await trx.selectFrom('exchange.task').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+    if (!row) throw taskNotFound();
+    await assertManage(trx, actor, row.provider_department_id);
+    const before = { name: row.name, schedule: row.schedule as unknown as Schedule, strategy: row.strategy as unknown as Strategy };
+    const after = {
+      name: input.name?.trim() ?? before.name,
+      schedule: input.schedule ?? before.schedule,
+      strategy: { ...before.strategy, ...input.strategy },
+    };
+    const errors = [...scheduleErrors(after.schedule), ...strategyErrors(after.strategy)];
+    if (!after.name) errors.push(fieldErr('/body/name', 'the name is empty', '请填写任务名称'));
+    if (errors.length) throw new AppError('RULE_VIOLATION', { message: errors[0].message, messageZh: errors[0].messageZh, fields: errors });
+    const changed = (Object.keys(after) as (keyof typeof after)[]).filter((k) => JSON.stringify(after[k]) !== JSON.stringify(before[k]));
+    if (changed.length) {
+      await trx
+        .updateTable('exchange.task')
+        .set({ name: after.name, schedule: JSON.stringify(after.schedule), strategy: JSON.stringify(after.strategy), updated_at: ctx.now })
+        .where('id', '=', id)
+        .execute();
+      await record(trx, ctx, {
+        action: 'exchange.task.update',
+        target: { type: 'exchange_task', id, label: after.name },
+        departmentId: row.provider_department_id,
+        summary: { before: Object.fromEntries(changed.map((k) => [k, before[k]])), after: Object.fromEntries(changed.map((k) => [k, after[k]])) },
+      });
+    } else {
+      ctx.audited = true; // the same values again: nothing changed
+    }
+    const [dto] = await dtos(trx, [await taskQuery(trx).where('t.id', '=', id).executeTakeFirstOrThrow()]);
+    return dto;
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
 // Pausing, resuming, stopping
 
 const STATUS_AFTER = { pause: 'paused', resume: 'active', stop: 'stopped' } as const;
