@@ -350,6 +350,26 @@ describe('exchange console', () => {
     await expect(byTestId(officer, 'task-status-alert').count()).resolves.toBe(0);
   });
 
+  it('the provider changes the strategy; a bad time window lands on its input; the agent gets the new values', async () => {
+    await officer.goto(`${server.url}/exchange/tasks/${taskId}`);
+    await byTestId(officer, 'task-edit').click();
+    await byTestId(officer, 'task-edit-form').waitFor();
+    await fill(officer, 'task-form-batch-size', '20000');
+    await byTestId(officer, 'task-form-window').click();
+    await fill(officer, 'task-form-window-from', '25:00');
+    await byTestId(officer, 'task-edit-save').click();
+    const bad = fieldError(officer, 'task-form-window-from').first();
+    await bad.waitFor({ timeout: SLOW });
+    await expect(bad.textContent()).resolves.toContain('HH:MM');
+    await fill(officer, 'task-form-window-from', '23:00');
+    await byTestId(officer, 'task-edit-save').click();
+    await byTestId(officer, 'task-edit-form').waitFor({ state: 'detached', timeout: SLOW });
+    await officer.getByText('每批 20000 行').waitFor({ timeout: SLOW });
+    await officer.getByText('23:00–06:00', { exact: false }).waitFor();
+    const conf = await src.heartbeat();
+    expect(conf.body.sources.find((x: { taskId: string }) => x.taskId === taskId).strategy).toMatchObject({ batchSize: 20000, window: { from: '23:00', to: '06:00' } });
+  });
+
   it('a revoked grant stops the task; its page says why in red and refuses to resume', async () => {
     await provider('POST', `/api/sharing/grants/${grantId}/revoke`, { reasons: '使用部门职能调整，不再需要该数据' });
     // The center checks the grants whenever a node asks for its work.

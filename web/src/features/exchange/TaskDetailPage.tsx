@@ -11,6 +11,7 @@ import { useI18n, type MessageKey } from '../../i18n';
 import { fmtTime } from '../../utils/format';
 import { exchangeApi, type Batch, type Schedule, type TaskDetail, type TaskTarget } from './api';
 import { fmtBytes, ReasonsModal, StatusTag } from './components';
+import { EditTaskModal } from './EditTaskModal';
 import { ProvenanceDrawer } from './ProvenanceDrawer';
 import { TaskCharts } from './TaskCharts';
 
@@ -33,6 +34,7 @@ export default function TaskDetailPage() {
   const [step, setStep] = useState<Step>(null);
   const [provenanceOf, setProvenanceOf] = useState<Batch | null>(null);
   const [resuming, setResuming] = useState(false);
+  const [editing, setEditing] = useState(false);
   const k = task.data;
 
   if (task.loading && !k) return <Spin style={{ display: 'block', margin: '80px auto' }} />;
@@ -125,6 +127,11 @@ export default function TaskDetailPage() {
         }
         extra={
           <Space>
+            {k.viewer.manage && (
+              <Button onClick={() => setEditing(true)} data-testid="task-edit">
+                {t('exchange.task.edit')}
+              </Button>
+            )}
             {k.viewer.manage && k.status === 'active' && (
               <Button onClick={() => setStep('pause')} data-testid="task-pause">
                 {t('exchange.task.pause')}
@@ -234,6 +241,16 @@ export default function TaskDetailPage() {
         data-testid="task-batch-table"
       />
       <ProvenanceDrawer batch={provenanceOf} onClose={() => setProvenanceOf(null)} />
+      {editing && (
+        <EditTaskModal
+          task={k}
+          onClose={() => setEditing(false)}
+          onSaved={() => {
+            setEditing(false);
+            task.reload();
+          }}
+        />
+      )}
       <ReasonsModal
         open={step !== null}
         title={step === 'stop' ? t('exchange.task.stopTitle') : t('exchange.task.pauseTitle')}

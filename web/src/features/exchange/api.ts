@@ -309,6 +309,7 @@ export const exchangeApi = {
   tasks: (q: Query & { page?: number; pageSize?: number; status?: TaskStatus; nodeId?: string; resourceId?: string; q?: string }) => api.get<Page<ExchangeTask>>('/api/exchange/tasks', q),
   task: (id: string) => api.get<TaskDetail>(tk(id)),
   createTask: (body: CreateTaskBody) => api.post<ExchangeTask>('/api/exchange/tasks', body),
+  updateTask: (id: string, body: { name?: string; schedule?: CreateTaskBody['schedule']; strategy?: CreateTaskBody['strategy'] }) => api.patch<ExchangeTask>(tk(id), body),
   changeTask: (id: string, action: 'pause' | 'resume' | 'stop', reasons?: string) => api.post<ExchangeTask>(`${tk(id)}/${action}`, { reasons }),
   batches: (id: string, q: { page?: number; pageSize?: number }) => api.get<Page<Batch>>(`${tk(id)}/batches`, q),
   series: (id: string, hours = 24) => api.get<Series>(`${tk(id)}/series`, { hours }),

@@ -77,18 +77,8 @@ export function toBody(v: TaskFormValues, catalogFields: CatalogField[]): { body
       incremental: src.sync === 'incremental' ? { column: s(src.incColumn), kind: src.incKind ?? 'timestamp' } : null,
     },
     fields,
-    schedule:
-      sched.kind === 'continuous'
-        ? { kind: 'continuous', pollSeconds: Number(sched.pollSeconds) }
-        : sched.kind === 'interval'
-          ? { kind: 'interval', seconds: Number(sched.seconds) }
-          : { kind: 'cron', expression: s(sched.expression) },
-    strategy: {
-      ...(st.batchSize ? { batchSize: Number(st.batchSize) } : {}),
-      ...(st.priority ? { priority: Number(st.priority) } : {}),
-      ...(st.maxInFlight ? { maxInFlight: Number(st.maxInFlight) } : {}),
-      window: st.windowOn ? { from: s(st.windowFrom), to: s(st.windowTo) } : null,
-    },
+    schedule: scheduleBody(sched),
+    strategy: strategyBody(st),
     targets: (v.targets ?? []).map((g) => ({
       nodeId: g.nodeId ?? '',
       grantId: g.grantId ?? '',
@@ -99,6 +89,40 @@ export function toBody(v: TaskFormValues, catalogFields: CatalogField[]): { body
     })),
   };
   return { body, fieldRows };
+}
+
+export function scheduleBody(sched: TaskFormValues['schedule']): CreateTaskBody['schedule'] {
+  return sched.kind === 'continuous'
+    ? { kind: 'continuous', pollSeconds: Number(sched.pollSeconds) }
+    : sched.kind === 'interval'
+      ? { kind: 'interval', seconds: Number(sched.seconds) }
+      : { kind: 'cron', expression: s(sched.expression) };
+}
+
+export function strategyBody(st: TaskFormValues['strategy']): NonNullable<CreateTaskBody['strategy']> {
+  return {
+    ...(st.batchSize ? { batchSize: Number(st.batchSize) } : {}),
+    ...(st.priority ? { priority: Number(st.priority) } : {}),
+    ...(st.maxInFlight ? { maxInFlight: Number(st.maxInFlight) } : {}),
+    window: st.windowOn ? { from: s(st.windowFrom), to: s(st.windowTo) } : null,
+  };
+}
+
+/** The edit dialog's values for a task as it stands (the inverse of scheduleBody and strategyBody). */
+export function editValues(task: { name: string; schedule: CreateTaskBody['schedule']; strategy: { batchSize: number; priority: number; maxInFlight: number; window: { from: string; to: string } | null } }): Pick<TaskFormValues, 'name' | 'schedule' | 'strategy'> {
+  const k = task.schedule;
+  return {
+    name: task.name,
+    schedule: { kind: k.kind, pollSeconds: k.kind === 'continuous' ? k.pollSeconds : 5, seconds: k.kind === 'interval' ? k.seconds : 300, expression: k.kind === 'cron' ? k.expression : undefined },
+    strategy: {
+      batchSize: task.strategy.batchSize,
+      priority: task.strategy.priority,
+      maxInFlight: task.strategy.maxInFlight,
+      windowOn: !!task.strategy.window,
+      windowFrom: task.strategy.window?.from ?? '22:00',
+      windowTo: task.strategy.window?.to ?? '06:00',
+    },
+  };
 }
 
 /** A server pointer into the body → the pointer of the form field showing it (null: keep as is). */
