@@ -66,7 +66,7 @@ async function stateRows(): Promise<Map<string, string>> {
 
 async function subscription(id: string) {
   const res = await consumerApi().get(`/api/exchange/subscriptions?topicId=${topicId}&pageSize=100`);
-  return (res.body.items as { id: string; cursor: number; backlog: number }[]).find((s) => s.id === id)!;
+  return (res.body.items as { id: string; cursor: number; backlog: number; agentError: string | null }[]).find((s) => s.id === id)!;
 }
 
 describe('publish/subscribe with agent processes', () => {
@@ -125,6 +125,8 @@ describe('publish/subscribe with agent processes', () => {
     });
     expect(failing.lastError).toMatch(/ent_events/);
     expect((await subscription(logSubId)).cursor).toBe(0);
+    // The console shows it at the center too, from the agent's heartbeat.
+    await w.until('the error at the center', async () => /ent_events/.test((await subscription(logSubId)).agentError ?? ''));
     await w.dst.query(`CREATE TABLE ent_events (event_seq bigint PRIMARY KEY, event_id uuid NOT NULL, event_type text NOT NULL, event_key text NOT NULL, occurred_at timestamptz NOT NULL, uscc text, name text)`);
     const total = EVENTS + 1;
     const count = async () => (await w.dst.query<{ n: number; ids: number; first: number; last: number }>('SELECT count(*)::int AS n, count(DISTINCT event_id)::int AS ids, min(event_seq)::int AS first, max(event_seq)::int AS last FROM ent_events')).rows[0];
@@ -155,6 +157,7 @@ describe('publish/subscribe with agent processes', () => {
       return s && s.lastSeq === total ? s : null;
     });
     expect(st).toMatchObject({ subscriptionId: logSubId, topicCode: TOPIC, mode: 'append', status: 'active', lastError: null });
+    await w.until('the error gone at the center', async () => (await subscription(logSubId)).agentError === null);
   });
 
   it('a revoked grant stops both subscriptions and status shows GRANT_REVOKED', async () => {

@@ -104,6 +104,7 @@ export interface HeartbeatRequest {
   queueDepth: number;
   lagSeconds: number;
   tasks: { taskId: string; checkpoint: string | null; lastError: string | null }[];
+  subscriptions?: { subscriptionId: string; lastError: string | null }[];
 }
 
 export interface Manifest {

@@ -1,13 +1,28 @@
 // The heartbeat body (§2): queue depth and lag from the outbox, each source task's checkpoint and
-// last error — what the center's monitoring and warnings are computed from.
-import type { AgentConfigResponse, HeartbeatRequest, SourceTask } from '../center/types.ts';
+// last error, each subscription's last error — what the center's monitoring and warnings are computed from.
+import type { AgentConfigResponse, HeartbeatRequest, SourceTask, SubscriptionSpec } from '../center/types.ts';
 import type { StateStore } from '../state/store.ts';
+import { subscriptionState } from './subscriber.ts';
 
 export const CONFIG_CACHE_KEY = 'center-config';
 
-export async function buildHeartbeat(store: StateStore, sources: SourceTask[], agentVersion: string, hostname: string, now = new Date()): Promise<HeartbeatRequest> {
+export async function buildHeartbeat(
+  store: StateStore,
+  work: { sources: SourceTask[]; subscriptions?: SubscriptionSpec[] },
+  agentVersion: string,
+  hostname: string,
+  now = new Date(),
+): Promise<HeartbeatRequest> {
+  const { sources } = work;
   const summary = await store.outboxSummary();
   const states = new Map((await store.tasks()).map((t) => [t.taskId, t]));
+  // A subscription that cannot write its events says why, so the console shows it at the center.
+  const subscriptions = await Promise.all(
+    (work.subscriptions ?? []).map(async (spec) => {
+      const st = await subscriptionState(store, spec.subscriptionId);
+      return { subscriptionId: spec.subscriptionId, lastError: st.lastError ? st.lastError.slice(0, 4000) : null };
+    }),
+  );
   return {
     agentVersion,
     hostname,
@@ -18,6 +33,7 @@ export async function buildHeartbeat(store: StateStore, sources: SourceTask[], a
       // The center keeps at most 4,000 characters of each.
       return { taskId: s.taskId, checkpoint: st?.checkpoint ?? null, lastError: st?.lastError ? st.lastError.slice(0, 4000) : null };
     }),
+    subscriptions,
   };
 }
 

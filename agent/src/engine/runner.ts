@@ -72,7 +72,7 @@ export class AgentRunner {
   async #heartbeat(): Promise<boolean> {
     const { store, client, log, version, hostname } = this.#ctx;
     try {
-      const body = await buildHeartbeat(store, this.#config?.sources ?? [], version, hostname);
+      const body = await buildHeartbeat(store, { sources: this.#config?.sources ?? [], subscriptions: this.#config?.subscriptions ?? [] }, version, hostname);
       const res = await client.heartbeat(body, this.#ctx.signal);
       if (this.#reachable === false) log.info('center reachable again');
       this.#reachable = true;

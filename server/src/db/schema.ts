@@ -550,6 +550,8 @@ export interface ExchangeSubscriptionTable {
   created_by: string;
   created_at: Timestamp;
   last_ack_at: Timestamp | null;
+  agent_error: string | null;
+  agent_error_at: Timestamp | null;
 }
 
 export interface DB {

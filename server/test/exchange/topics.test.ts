@@ -96,6 +96,24 @@ describe('topics', () => {
     expect(got.body.items.map((e: { seq: number }) => e.seq)).toEqual([5]);
   });
 
+  it("shows the subscriber agent's error at the center until the agent reports it gone; another node cannot set it", async () => {
+    const hb = (extra: object, node = sub) => node.call('POST', '/api/exchange/agent/heartbeat', { agentVersion: '0.1.0-test', hostname: 'h', queueDepth: 0, lagSeconds: 0, tasks: [], ...extra });
+    const error = 'TARGET_COLUMN_MISSING: column "name" of relation "ev" does not exist';
+    expect((await hb({ subscriptions: [{ subscriptionId: subId, lastError: error }] })).status).toBe(200);
+    const shown = async () => (await cast.consumer.get(`/api/exchange/subscriptions?topicId=${topicId}`)).body.items.find((x: { id: string }) => x.id === subId);
+    expect(await shown()).toMatchObject({ agentError: error });
+    const since = (await shown()).agentErrorAt;
+    expect(since).not.toBeNull();
+    // Reported again: the time it first appeared stays.
+    t.clock.set(new Date(t.clock.now().getTime() + 60_000));
+    await hb({ subscriptions: [{ subscriptionId: subId, lastError: error }] });
+    expect((await shown()).agentErrorAt).toBe(since);
+    await hb({ subscriptions: [{ subscriptionId: subId, lastError: null }] }, pub);
+    expect(await shown()).toMatchObject({ agentError: error });
+    await hb({ subscriptions: [{ subscriptionId: subId, lastError: null }] });
+    expect(await shown()).toMatchObject({ agentError: null, agentErrorAt: null });
+  });
+
   it('stops a subscription when its grant is revoked, and says why', async () => {
     await cast.provider.post(`/api/sharing/grants/${cast.grantId}/revoke`, { reasons: '用途变更' });
     const res = await fetch();

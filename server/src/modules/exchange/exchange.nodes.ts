@@ -211,7 +211,14 @@ export async function recordHeartbeat(
   db: Kysely<DB>,
   nodeId: string,
   now: Date,
-  hb: { agentVersion: string; hostname: string; queueDepth: number; lagSeconds: number; tasks: { taskId: string; checkpoint: string | null; lastError: string | null }[] },
+  hb: {
+    agentVersion: string;
+    hostname: string;
+    queueDepth: number;
+    lagSeconds: number;
+    tasks: { taskId: string; checkpoint: string | null; lastError: string | null }[];
+    subscriptions?: { subscriptionId: string; lastError: string | null }[];
+  },
 ) {
   const reported = Object.fromEntries(hb.tasks.map((t) => [t.taskId, { checkpoint: t.checkpoint, lastError: t.lastError }]));
   await db
@@ -219,4 +226,16 @@ export async function recordHeartbeat(
     .set({ last_heartbeat_at: now, agent_version: hb.agentVersion, hostname: hb.hostname, queue_depth: hb.queueDepth, lag_seconds: hb.lagSeconds, reported: JSON.stringify(reported) })
     .where('id', '=', nodeId)
     .execute();
+  // Only this node's subscriptions, and only a change: the error keeps the time it first appeared.
+  for (const s of hb.subscriptions ?? []) {
+    // The body's null can arrive as '' (the schema's string branch is coerced first): both mean none.
+    const error = s.lastError || null;
+    await db
+      .updateTable('exchange.subscription')
+      .set({ agent_error: error, agent_error_at: error ? now : null })
+      .where('id', '=', s.subscriptionId)
+      .where('node_id', '=', nodeId)
+      .where((eb) => eb('agent_error', 'is distinct from', error))
+      .execute();
+  }
 }

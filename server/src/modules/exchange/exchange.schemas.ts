@@ -119,6 +119,8 @@ export const HeartbeatBody = Strict({
   queueDepth: Type.Integer({ minimum: 0 }),
   lagSeconds: Type.Integer({ minimum: 0 }),
   tasks: Type.Array(Strict({ taskId: Uuid(), checkpoint: nullable(Type.String({ maxLength: 4000 })), lastError: nullable(Type.String({ maxLength: 4000 })) }), { maxItems: 1000 }),
+  /** Each subscription's last error at the agent (null: writing events works). */
+  subscriptions: Type.Optional(Type.Array(Strict({ subscriptionId: Uuid(), lastError: nullable(Type.String({ maxLength: 4000 })) }), { maxItems: 1000 })),
 });
 export const BatchParams = Strict({ batchId: Uuid() });
 export const DeliveryParams = Strict({ deliveryId: Uuid() });

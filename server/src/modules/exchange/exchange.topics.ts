@@ -148,7 +148,7 @@ function subQuery(db: Db) {
     .innerJoin('exchange.topic as t', 't.id', 's.topic_id')
     .innerJoin('exchange.node as n', 'n.id', 's.node_id')
     .innerJoin('identity.department as d', 'd.id', 's.consumer_department_id')
-    .select(['s.id', 's.topic_id', 't.code as topic_code', 't.name as topic_name', 't.key_field', 't.next_seq', 's.node_id', 'n.code as node_code', 's.consumer_department_id', 'd.name as consumer_department_name', 's.grant_id', 's.purpose', 's.fields', 's.connection', 's.table_name', 's.mode', 's.column_map', 's.cursor', 's.status', 's.status_code', 's.status_reason', 's.created_by', 's.created_at', 's.last_ack_at']);
+    .select(['s.id', 's.topic_id', 't.code as topic_code', 't.name as topic_name', 't.key_field', 't.next_seq', 's.node_id', 'n.code as node_code', 's.consumer_department_id', 'd.name as consumer_department_name', 's.grant_id', 's.purpose', 's.fields', 's.connection', 's.table_name', 's.mode', 's.column_map', 's.cursor', 's.status', 's.status_code', 's.status_reason', 's.created_by', 's.created_at', 's.last_ack_at', 's.agent_error', 's.agent_error_at']);
 }
 type SubRow = Awaited<ReturnType<ReturnType<typeof subQuery>['executeTakeFirstOrThrow']>>;
 const subDto = (s: SubRow) => ({
@@ -175,6 +175,8 @@ const subDto = (s: SubRow) => ({
   createdBy: s.created_by,
   createdAt: s.created_at.toISOString(),
   lastAckAt: iso(s.last_ack_at),
+  agentError: s.agent_error,
+  agentErrorAt: iso(s.agent_error_at),
 });
 
 export async function listSubscriptions(deps: ExchangeDeps, ctx: Ctx, q: { page?: number; pageSize?: number; topicId?: string; nodeId?: string }) {

@@ -1,4 +1,4 @@
-import { Button, Card, Descriptions, Form, Radio, Space, Spin, Table, Tag, Typography, type TableColumnsType } from 'antd';
+import { Button, Card, Descriptions, Form, Radio, Space, Spin, Table, Tag, Tooltip, Typography, type TableColumnsType } from 'antd';
 import { useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { useAuth } from '../../auth/AuthContext';
@@ -36,7 +36,7 @@ export default function TopicDetailPage() {
     {
       title: t('common.status'),
       key: 'status',
-      width: 150,
+      width: 260,
       render: (_v, s) => (
         <Space orientation="vertical" size={0}>
           <StatusTag kind="targetStatus" value={s.status} testId="subscription-status" />
@@ -44,6 +44,13 @@ export default function TopicDetailPage() {
             <Typography.Text type="danger" style={{ fontSize: 12 }}>
               {s.statusReason}
             </Typography.Text>
+          )}
+          {s.agentError && (
+            <Tooltip title={t('exchange.topic.agentErrorAt', { at: fmtTime(s.agentErrorAt) })}>
+              <Typography.Text type="danger" style={{ fontSize: 12, whiteSpace: 'pre-wrap' }} data-testid="subscription-agent-error">
+                {t('exchange.topic.agentError', { node: s.nodeCode, error: s.agentError })}
+              </Typography.Text>
+            </Tooltip>
           )}
         </Space>
       ),

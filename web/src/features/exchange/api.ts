@@ -293,6 +293,9 @@ export interface Subscription {
   statusReason: string | null;
   createdAt: string;
   lastAckAt: string | null;
+  /** The subscriber agent's last error writing events (its heartbeat), null when it writes fine. */
+  agentError: string | null;
+  agentErrorAt: string | null;
 }
 export type TopicDetail = Topic & { subscriptions: Subscription[]; viewer: { manage: boolean } };
 

@@ -284,6 +284,8 @@ export const exchangeEn: Record<keyof typeof exchangeZh, string> = {
   'exchange.topic.cursor': 'Acknowledged up to',
   'exchange.topic.backlog': 'Backlog',
   'exchange.topic.lastAck': 'Last acknowledged',
+  'exchange.topic.agentError': 'Agent {node} cannot write: {error}',
+  'exchange.topic.agentErrorAt': 'since {at}',
   'exchange.topic.rewind': 'Replay',
   'exchange.topic.rewindTitle': 'Replay the subscription ({node})',
 };

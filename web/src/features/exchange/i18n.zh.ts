@@ -282,6 +282,8 @@ export const exchangeZh = {
   'exchange.topic.cursor': '已确认序号',
   'exchange.topic.backlog': '积压',
   'exchange.topic.lastAck': '最近确认',
+  'exchange.topic.agentError': '前置机 {node} 写入失败：{error}',
+  'exchange.topic.agentErrorAt': '自 {at} 起',
   'exchange.topic.rewind': '重放',
   'exchange.topic.rewindTitle': '重放订阅（{node}）',
 };
