@@ -1,6 +1,7 @@
 // End to end: the exchange center (in this process, listening on a real port) and two agents as
 // real child processes, PostgreSQL source and target databases. Full incremental sync, a change
 // picked up while running, a target agent that was away catching up with `sync --once`, status.
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -122,6 +123,20 @@ describe('exchange end to end with agent processes', () => {
     const done = await d.done;
     expect(done.code, done.err).toBe(0);
     expect(done.err).toMatch(/deliveries held by an earlier run handed back released=2/);
+  });
+
+  it('a task paused in the console reaches the running source agent at once, not at its next heartbeat (60 s here)', async () => {
+    const slowConf = join(w.dir, 'src-slow.yaml');
+    writeFileSync(slowConf, readFileSync(srcConf, 'utf8').replace('heartbeatSeconds: 1', 'heartbeatSeconds: 60'));
+    const s = w.agent(slowConf, 'run');
+    await w.until('the agent running', async () => /agent starting/.test(s.log()));
+    await new Promise((r) => setTimeout(r, 1000)); // its configuration watch is waiting now
+    expect((await w.cast.provider.post(`/api/exchange/tasks/${taskId}/pause`, { reasons: '源库维护' })).status).toBe(200);
+    await w.until('the pause at the agent', async () => /task status changed .*status=paused/.test(s.log()), 15_000);
+    expect((await w.cast.provider.post(`/api/exchange/tasks/${taskId}/resume`, {})).status).toBe(200);
+    await w.until('the resume at the agent', async () => /task status changed .*status=active/.test(s.log()), 15_000);
+    s.child.kill('SIGTERM');
+    expect((await s.done).code).toBe(0);
   });
 });
 

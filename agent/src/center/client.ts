@@ -50,6 +50,17 @@ export class CenterClient {
     return this.#call('GET', '/api/exchange/agent/config', undefined, signal) as Promise<AgentConfigResponse>;
   }
 
+  /**
+   * Long poll: answers at once when the node's configuration is not `version`, else when it
+   * changes, else after about `waitSeconds` (protocol §2).
+   */
+  async configChanges(version: string | undefined, waitSeconds: number, signal?: AbortSignal): Promise<{ version: string; changed: boolean }> {
+    const wait = Math.max(0, Math.min(30, Math.round(waitSeconds)));
+    const path = `/api/exchange/agent/config/changes?wait=${wait}${version ? `&version=${version}` : ''}`;
+    const timeout = AbortSignal.timeout((wait + 20) * 1000);
+    return (await this.#call('GET', path, undefined, signal ? AbortSignal.any([signal, timeout]) : timeout, false)) as { version: string; changed: boolean };
+  }
+
   /** Long poll: resolves when deliveries are ready or after about `waitSeconds` with none. */
   async deliveries(waitSeconds: number, limit: number, signal?: AbortSignal, window = 1): Promise<Delivery[]> {
     const wait = Math.max(0, Math.min(30, Math.round(waitSeconds)));

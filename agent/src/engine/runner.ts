@@ -1,6 +1,6 @@
 // `zhengtong-agent run`: heartbeat, one worker per source task, the target delivery loop. Runs
 // until the signal aborts (SIGINT/SIGTERM) or the credential is revoked.
-import { CredentialRevokedError } from '../center/errors.ts';
+import { CenterError, CredentialRevokedError } from '../center/errors.ts';
 import { backoffMs, sleep } from '../center/retry.ts';
 import type { AgentConfigResponse, Delivery, TargetSpec } from '../center/types.ts';
 import { errorText, type EngineContext } from './context.ts';
@@ -12,6 +12,7 @@ import { TargetLanes, WINDOW } from './target-lanes.ts';
 import { Wakeup } from './wakeup.ts';
 
 const POLL_WAIT_SECONDS = 20;
+const CONFIG_WAIT_SECONDS = 25;
 
 export class AgentRunner {
   readonly #ctx: EngineContext;
@@ -26,6 +27,7 @@ export class AgentRunner {
   #centerError: string | null = null;
   #lastContactAt: Date | null = null;
   readonly #configWake = new Wakeup();
+  #heartbeating: Promise<void> = Promise.resolve();
 
   /** `ctx.signal` is the caller's stop signal; the runner also stops itself on a fatal error. */
   constructor(ctx: EngineContext) {
@@ -43,7 +45,7 @@ export class AgentRunner {
         await this.#applyConfig(cached);
       }
     }
-    const loops = [this.#heartbeatLoop(), this.#targetLoop()];
+    const loops = [this.#heartbeatLoop(), this.#configWatchLoop(), this.#targetLoop()];
     await Promise.all(loops.map((p) => p.catch((err) => this.#stopWith(err))));
     await Promise.all(this.#workerRuns);
     await this.#writeStatus();
@@ -68,8 +70,43 @@ export class AgentRunner {
     }
   }
 
+  /**
+   * Waits on the center for a change to what this node runs (a task created, changed, paused or
+   * stopped; a subscription added) and then fetches it with a heartbeat at once, instead of at
+   * the next heartbeat. A center without the call (404) leaves it to the heartbeats.
+   */
+  async #configWatchLoop() {
+    const { client, log, signal } = this.#ctx;
+    let version: string | undefined;
+    let failures = 0;
+    while (!signal.aborted) {
+      try {
+        const r = await client.configChanges(version, CONFIG_WAIT_SECONDS, signal);
+        failures = 0;
+        if (r.changed) await this.#heartbeat();
+        version = r.version;
+      } catch (err) {
+        if (err instanceof CredentialRevokedError) throw err;
+        if (signal.aborted) break;
+        if (err instanceof CenterError && err.status === 404) {
+          log.debug('the center does not announce configuration changes; heartbeats bring them');
+          return;
+        }
+        // Unreachable: the heartbeat loop says so; this one only waits to try again.
+        await sleep(backoffMs(++failures, 60_000), signal);
+      }
+    }
+  }
+
+  /** One heartbeat at a time: the heartbeat loop's and the configuration watch's never overlap. */
+  #heartbeat(): Promise<boolean> {
+    const run = this.#heartbeating.then(() => this.#heartbeatOnce());
+    this.#heartbeating = run.then(() => undefined, () => undefined);
+    return run;
+  }
+
   /** One heartbeat; true when the center answered. A revoked credential stops the agent. */
-  async #heartbeat(): Promise<boolean> {
+  async #heartbeatOnce(): Promise<boolean> {
     const { store, client, log, version, hostname } = this.#ctx;
     try {
       const body = await buildHeartbeat(store, { sources: this.#config?.sources ?? [], subscriptions: this.#config?.subscriptions ?? [] }, version, hostname);

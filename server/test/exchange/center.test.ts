@@ -131,6 +131,23 @@ describe('tasks', () => {
     const back = await cast.provider.patch(`/api/exchange/tasks/${taskId}`, { schedule: { kind: 'continuous', pollSeconds: 1 }, strategy: { batchSize: 5000, window: null } });
     expect(back.status).toBe(200);
   });
+
+  it("answers an agent's configuration long poll as soon as its node's tasks change", async () => {
+    const first = await src.call('GET', '/api/exchange/agent/config/changes?wait=0');
+    expect(first.body).toMatchObject({ changed: true, version: expect.stringMatching(/^[0-9a-f]{32}$/) });
+    const v = first.body.version;
+    expect((await src.call('GET', `/api/exchange/agent/config/changes?wait=0&version=${v}`)).body).toEqual({ version: v, changed: false });
+    expect((await src.call('GET', '/api/exchange/agent/config/changes?wait=0&version=nope')).status).toBe(400);
+
+    const waiting = src.call('GET', `/api/exchange/agent/config/changes?wait=20&version=${v}`);
+    await new Promise((r) => setTimeout(r, 200));
+    expect((await cast.provider.post(`/api/exchange/tasks/${taskId}/pause`, { reasons: '维护' })).status).toBe(200);
+    const changed = await waiting;
+    expect(changed.body.changed).toBe(true);
+    expect(changed.body.version).not.toBe(v);
+    expect((await cast.provider.post(`/api/exchange/tasks/${taskId}/resume`, {})).status).toBe(200);
+    expect((await src.call('GET', `/api/exchange/agent/config/changes?wait=0&version=${v}`)).body).toEqual({ version: v, changed: false });
+  });
 });
 
 describe('files (unstructured data)', () => {

@@ -5,6 +5,7 @@ import { requireActor } from '../identity/index.ts';
 import type { ExchangeDeps } from './exchange.deps.ts';
 import * as S from './exchange.schemas.ts';
 import { enrolNode, nodeOfActor, recordHeartbeat } from './exchange.nodes.ts';
+import { waitForConfigChange } from './exchange.config-watch.ts';
 import { agentConfig, tasksOfNode } from './exchange.tasks.ts';
 import { topicConfig } from './exchange.topics.ts';
 import { enforceGrants } from './exchange.grants.ts';
@@ -48,6 +49,18 @@ export async function exchangeAgentRoutes(fastify: FastifyInstance, { deps }: { 
   }, async (req) => {
     const n = await node(req);
     return { serverTime: req.ctx.now.toISOString(), node: nodeInfo(n), ...(await configFor(req, n.id)) };
+  });
+
+  app.get('/api/exchange/agent/config/changes', {
+    config: { access: 'exchange.agent' },
+    schema: { tags, summary: '配置变更（长轮询）/ Answers when the node\'s configuration is not the version the agent holds (long poll up to `wait` seconds)', querystring: S.ConfigChangesQuery },
+  }, async (req, reply) => {
+    const n = await node(req);
+    const abort = new AbortController();
+    reply.raw.once('close', () => {
+      if (!reply.raw.writableEnded) abort.abort();
+    });
+    return waitForConfigChange(deps, n, { version: req.query.version, wait: req.query.wait ?? 0 }, abort.signal);
   });
 
   app.put('/api/exchange/agent/batches/:batchId', {

@@ -23,13 +23,21 @@ export interface ExchangeSettings {
 }
 
 /**
- * Wakes long-polling target agents when a delivery becomes ready for their node, in this process.
- * Other center processes' agents still find it on their next poll tick (deliveries are rows).
+ * Wakes long-polling agents in this process: a target agent when a delivery becomes ready for its
+ * node, any agent when what its node runs changed. Other center processes' agents still find it on
+ * their next poll tick (deliveries and tasks are rows).
  */
 export class NodeWaker {
   readonly #events = new EventEmitter().setMaxListeners(0);
   wake(nodeId: string) {
     this.#events.emit(nodeId);
+  }
+  /** What the node runs changed (a task created, changed, paused): its agent's config long poll looks again. */
+  wakeConfig(nodeIds: Iterable<string>) {
+    for (const id of new Set(nodeIds)) this.#events.emit(`config:${id}`);
+  }
+  waitConfig(nodeId: string, ms: number, signal?: AbortSignal) {
+    return this.wait(`config:${nodeId}`, ms, signal);
   }
   /** Resolves when the node is woken or after `ms`, whichever is first. */
   wait(nodeId: string, ms: number, signal?: AbortSignal): Promise<void> {

@@ -122,6 +122,10 @@ export const HeartbeatBody = Strict({
   /** Each subscription's last error at the agent (null: writing events works). */
   subscriptions: Type.Optional(Type.Array(Strict({ subscriptionId: Uuid(), lastError: nullable(Type.String({ maxLength: 4000 })) }), { maxItems: 1000 })),
 });
+export const ConfigChangesQuery = Strict({
+  wait: Type.Optional(Type.Integer({ minimum: 0, maximum: 30, default: 0 })),
+  version: Type.Optional(Type.String({ pattern: '^[0-9a-f]{32}$', description: '代理持有的配置版本 / the configuration version the agent holds' })),
+});
 export const BatchParams = Strict({ batchId: Uuid() });
 export const DeliveryParams = Strict({ deliveryId: Uuid() });
 export const DeliveriesQuery = Strict({

@@ -215,7 +215,7 @@ export async function createTask(deps: ExchangeDeps, ctx: Ctx, input: CreateTask
   const targets = await checkTargets(deps.db, ctx.now, input, fields, info.providerDepartmentId, errors);
   if (errors.length) throw new AppError('RULE_VIOLATION', { message: errors[0].message, messageZh: errors[0].messageZh, fields: errors });
 
-  return deps.db.transaction().execute(async (trx) => {
+  return toAgents(deps, await deps.db.transaction().execute(async (trx) => {
     const row = await trx
       .insertInto('exchange.task')
       .values({
@@ -245,7 +245,13 @@ export async function createTask(deps: ExchangeDeps, ctx: Ctx, input: CreateTask
       summary: { after: { resource: `${info.code} ${info.name}`, fields: fields.map((f) => f.field), targets: dto.targets.map((t) => ({ node: t.nodeCode, grantId: t.grantId, purpose: t.purpose })) } },
     });
     return dto;
-  });
+  }));
+}
+
+/** After the commit: the task's agents hear of the change now, not at their next heartbeat. */
+function toAgents(deps: ExchangeDeps, dto: TaskDto): TaskDto {
+  deps.waker.wakeConfig([dto.sourceNodeId, ...dto.targets.map((t) => t.nodeId)]);
+  return dto;
 }
 
 async function checkTargets(db: Kysely<DB>, now: Date, input: CreateTaskInput, fields: TaskField[], providerDepartmentId: string, errors: FieldError[]) {
@@ -316,7 +322,7 @@ export interface UpdateTaskInput {
  */
 export async function updateTask(deps: ExchangeDeps, ctx: Ctx, id: string, input: UpdateTaskInput): Promise<TaskDto> {
   const actor = requireActor(ctx.actor);
-  return deps.db.transaction().execute(async (trx) => {
+  return toAgents(deps, await deps.db.transaction().execute(async (trx) => {
     const row = await trx.selectFrom('exchange.task').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
     if (!row) throw taskNotFound();
     await assertManage(trx, actor, row.provider_department_id);
@@ -347,7 +353,7 @@ export async function updateTask(deps: ExchangeDeps, ctx: Ctx, id: string, input
     }
     const [dto] = await dtos(trx, [await taskQuery(trx).where('t.id', '=', id).executeTakeFirstOrThrow()]);
     return dto;
-  });
+  }));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -358,7 +364,7 @@ const STATUS_AFTER = { pause: 'paused', resume: 'active', stop: 'stopped' } as c
 /** A person pauses, resumes or stops a task; a task stopped for a grant resumes only with an active target. */
 export async function changeTaskStatus(deps: ExchangeDeps, ctx: Ctx, id: string, action: keyof typeof STATUS_AFTER, reasons?: string) {
   const actor = requireActor(ctx.actor);
-  return deps.db.transaction().execute(async (trx) => {
+  return toAgents(deps, await deps.db.transaction().execute(async (trx) => {
     const row = await trx.selectFrom('exchange.task').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
     if (!row) throw taskNotFound();
     await assertManage(trx, actor, row.provider_department_id);
@@ -373,7 +379,7 @@ export async function changeTaskStatus(deps: ExchangeDeps, ctx: Ctx, id: string,
     await record(trx, ctx, { action: `exchange.task.${action}`, target: { type: 'exchange_task', id, label: row.name }, departmentId: row.provider_department_id, summary: { before: row.status, after: next, reasons: reason } });
     const [dto] = await dtos(trx, [await taskQuery(trx).where('t.id', '=', id).executeTakeFirstOrThrow()]);
     return dto;
-  });
+  }));
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -244,7 +244,7 @@ export async function subscribe(deps: ExchangeDeps, ctx: Ctx, topicId: string, i
   for (const c of Object.values(columnMap)) if (!IDENTIFIER.test(c)) errors.push(fieldErr('/body/columnMap', `not a column name: ${c}`, `列名不合法：${c}`));
   if (input.from !== 'earliest' && input.from !== 'latest' && Number.isNaN(Date.parse(input.from))) errors.push(fieldErr('/body/from', "use 'earliest', 'latest' or an ISO time", "请填写 earliest、latest 或 ISO 时间"));
   if (errors.length) throw new AppError('RULE_VIOLATION', { message: errors[0].message, messageZh: errors[0].messageZh, fields: errors });
-  return deps.db.transaction().execute(async (trx) => {
+  const created = await deps.db.transaction().execute(async (trx) => {
     const dup = await trx.selectFrom('exchange.subscription').select('id').where('topic_id', '=', topicId).where('node_id', '=', node.id).where('connection', '=', input.connection).where('table_name', '=', input.table).executeTakeFirst();
     if (dup) throw new AppError('DUPLICATE', { message: 'This node already subscribes into this table', messageZh: '该节点已订阅至此表' });
     const cursor = await cursorFor(trx, topicId, input.from, Number(topic.next_seq));
@@ -256,6 +256,8 @@ export async function subscribe(deps: ExchangeDeps, ctx: Ctx, topicId: string, i
     await record(trx, ctx, { action: 'exchange.subscription.create', target: { type: 'exchange_subscription', id: row.id, label: topic.code }, departmentId: node.department_id, summary: { after: { node: node.code, grantId: grant!.id, purpose: grant!.purpose, fields, from: input.from, cursor } } });
     return subDto(await subQuery(trx).where('s.id', '=', row.id).executeTakeFirstOrThrow());
   });
+  deps.waker.wakeConfig([node.id]); // the subscriber's agent starts on it now, not at its next heartbeat
+  return created;
 }
 
 /** Replay: move a subscription's cursor back (or forward) to `from`. */
