@@ -346,7 +346,7 @@ function stageTable(batches: BatchTimes[], run: { seconds: number; createdAt: nu
     console.log('  seq   rows  extract start/end  upload start/end  download start/end  ack start/end  (s after the task was created)');
     for (const b of batches) console.log(`  ${String(b.seq).padStart(3)} ${fmt(b.rows).padStart(7)}  ${t(b.extractStart)} ${t(b.extracted)}  ${t(b.upload?.start)} ${t(b.upload?.end)}  ${t(b.download?.start)} ${t(b.download?.end)}  ${t(b.ack?.start)} ${t(b.ack?.end)}`);
   }
-  if (batches[0]) console.log(`  the task reached the source agent ${((batches[0].extractStart - run.createdAt) / 1000).toFixed(1)} s after it was created (next heartbeat)`);
+  if (batches[0]) console.log(`  the task reached the source agent ${((batches[0].extractStart - run.createdAt) / 1000).toFixed(1)} s after it was created (its configuration watch, then a heartbeat)`);
   for (const s of stages) console.log(`    ${s.name}: ${s.what}`);
 }
 
