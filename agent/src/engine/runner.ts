@@ -186,7 +186,11 @@ export class AgentRunner {
 
   async #targetLoop() {
     const { client, log, signal } = this.#ctx;
-    const lanes = new TargetLanes(this.#ctx, async (targetId) => this.#targets.get(targetId) ?? (await this.#refreshFor(targetId)), (err) => this.#stopWith(err));
+    const lanes = new TargetLanes({
+      ctx: this.#ctx,
+      specFor: async (targetId) => this.#targets.get(targetId) ?? (await this.#refreshFor(targetId)),
+      fatal: (err) => this.#stopWith(err),
+    });
     let failures = 0;
     let startedClean = false;
     try {

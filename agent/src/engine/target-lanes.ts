@@ -12,6 +12,14 @@ export const WINDOW = 2;
 
 type Held = { d: Delivery; body: Promise<Downloaded> };
 
+interface LaneDeps {
+  ctx: EngineContext;
+  /** The target's spec from the center's configuration (asked for again when unknown). */
+  specFor: (targetId: string) => Promise<TargetSpec | undefined>;
+  /** A revoked credential stops the agent; nothing else escapes a lane. */
+  fatal: (err: unknown) => void;
+}
+
 class Lane {
   readonly #queue: Held[] = [];
   /**
@@ -24,34 +32,32 @@ class Lane {
   /** Acknowledgements in order, one after another, while later batches apply. */
   #settling: Promise<void> = Promise.resolve();
 
-  readonly ctx: EngineContext;
-  readonly specFor: (targetId: string) => Promise<TargetSpec | undefined>;
-  readonly fatal: (err: unknown) => void;
+  readonly #ctx: EngineContext;
+  readonly #specFor: LaneDeps['specFor'];
+  readonly #fatal: LaneDeps['fatal'];
 
-  constructor(ctx: EngineContext, specFor: (targetId: string) => Promise<TargetSpec | undefined>, fatal: (err: unknown) => void) {
-    this.ctx = ctx;
-    this.specFor = specFor;
-    this.fatal = fatal;
+  constructor(deps: LaneDeps) {
+    this.#ctx = deps.ctx;
+    this.#specFor = deps.specFor;
+    this.#fatal = deps.fatal;
   }
 
   holds(deliveryId: string) {
     return this.#known.has(deliveryId);
   }
 
-  get size() {
-    return this.#queue.length;
-  }
-
   add(d: Delivery) {
     // The download starts at once; a failure comes back as the delivery's outcome, never thrown.
-    const body = downloadBody(this.ctx, d).catch((err): Downloaded => {
-      if (err instanceof CredentialRevokedError) this.fatal(err);
+    const body = downloadBody(this.#ctx, d).catch((err): Downloaded => {
+      if (err instanceof CredentialRevokedError) this.#fatal(err);
       return { outcome: { kind: 'skipped', message: `download failed: ${errorText(err)}` } };
     });
     this.#known.add(d.deliveryId);
     this.#queue.push({ d, body });
     this.#queue.sort((a, b) => a.d.seq - b.d.seq);
-    this.#running ??= this.#run().finally(() => (this.#running = null));
+    this.#running ??= this.#run()
+      .catch((err) => this.#fatal(err))
+      .finally(() => (this.#running = null));
   }
 
   /** Resolves when nothing is applying or acknowledging. */
@@ -61,12 +67,12 @@ class Lane {
   }
 
   async #run() {
-    while (this.#queue.length && !this.ctx.signal.aborted) {
+    while (this.#queue.length && !this.#ctx.signal.aborted) {
       const head = this.#queue[0];
-      const outcome = await applyBody(this.ctx, head.d, await this.specFor(head.d.targetId), () => head.body);
+      const outcome = await applyBody(this.#ctx, head.d, await this.#specFor(head.d.targetId), () => head.body);
       this.#queue.shift();
-      const settled = this.#settling.then(() => settle(this.ctx, head.d, outcome)).finally(() => this.#forget(head));
-      this.#settling = settled.catch((err) => this.fatal(err));
+      const settled = this.#settling.then(() => settle(this.#ctx, head.d, outcome)).finally(() => this.#forget(head));
+      this.#settling = settled.catch((err) => this.#fatal(err));
       if (outcome.kind !== 'applied') {
         // Nothing after a batch that was not applied may be applied before it. The center hands a
         // failed one's followers back itself; after a skip they go back with it (a pause first).
@@ -79,7 +85,7 @@ class Lane {
   /** Deletes the body (once its download is over) and forgets the delivery. */
   async #forget(h: Held) {
     await h.body;
-    await discardBody(this.ctx, h.d);
+    await discardBody(this.#ctx, h.d);
     this.#known.delete(h.d.deliveryId);
   }
 
@@ -88,7 +94,7 @@ class Lane {
     const dropped = this.#queue.splice(0);
     if (!dropped.length) return;
     await Promise.all(dropped.map((h) => this.#forget(h)));
-    if (handBack) await releaseQuietly(this.ctx, dropped.map((h) => h.d.deliveryId), 'an earlier batch of the target was not applied');
+    if (handBack) await releaseQuietly(this.#ctx, dropped.map((h) => h.d.deliveryId), 'an earlier batch of the target was not applied');
   }
 
   /** At shutdown: what has not begun goes back to the center at once, instead of waiting out its lease. */
@@ -112,29 +118,19 @@ async function releaseQuietly(ctx: EngineContext, ids: string[], reason: string,
 /** One lane per target, fed by the delivery poll. */
 export class TargetLanes {
   readonly #lanes = new Map<string, Lane>();
-  readonly #ctx: EngineContext;
-  readonly #specFor: (targetId: string) => Promise<TargetSpec | undefined>;
-  readonly #fatal: (err: unknown) => void;
+  readonly #deps: LaneDeps;
 
-  constructor(ctx: EngineContext, specFor: (targetId: string) => Promise<TargetSpec | undefined>, fatal: (err: unknown) => void) {
-    this.#ctx = ctx;
-    this.#specFor = specFor;
-    this.#fatal = fatal;
+  constructor(deps: LaneDeps) {
+    this.#deps = deps;
   }
 
   /** Deliveries from a poll go to their target's lane; one already held (a lease renewed) is ignored. */
   accept(items: Delivery[]) {
     for (const d of items) {
       let lane = this.#lanes.get(d.targetId);
-      if (!lane) this.#lanes.set(d.targetId, (lane = new Lane(this.#ctx, this.#specFor, this.#fatal)));
+      if (!lane) this.#lanes.set(d.targetId, (lane = new Lane(this.#deps)));
       if (!lane.holds(d.deliveryId)) lane.add(d);
     }
-  }
-
-  get held() {
-    let n = 0;
-    for (const lane of this.#lanes.values()) n += lane.size;
-    return n;
   }
 
   /**
@@ -144,6 +140,6 @@ export class TargetLanes {
   async stop() {
     const unstarted = (await Promise.all([...this.#lanes.values()].map((l) => l.stop()))).flat();
     await Promise.all([...this.#lanes.values()].map((l) => l.idle()));
-    if (unstarted.length) await releaseQuietly(this.#ctx, unstarted, 'the agent is stopping', AbortSignal.timeout(5000));
+    if (unstarted.length) await releaseQuietly(this.#deps.ctx, unstarted, 'the agent is stopping', AbortSignal.timeout(5000));
   }
 }

@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { requireActor } from '../identity/index.ts';
 import type { ExchangeDeps } from './exchange.deps.ts';
@@ -11,6 +11,19 @@ import { topicConfig } from './exchange.topics.ts';
 import { enforceGrants } from './exchange.grants.ts';
 import { parseManifest, receiveBatch } from './exchange.batches.ts';
 import { ackDelivery, batchBodyFor, failDelivery, leaseDeliveries, releaseDeliveries } from './exchange.deliveries.ts';
+
+/**
+ * Aborts when the agent goes away during a long poll (killed, network cut), so nothing is leased to
+ * a dead connection. The response's 'close' before its end is the disconnect; the request's own
+ * 'close' only says its (empty) body was read.
+ */
+function disconnected(reply: FastifyReply): AbortSignal {
+  const abort = new AbortController();
+  reply.raw.once('close', () => {
+    if (!reply.raw.writableEnded) abort.abort();
+  });
+  return abort.signal;
+}
 
 /**
  * The agent API (docs/exchange-protocol.md): what a front-end processor calls, signed with its
@@ -55,12 +68,7 @@ export async function exchangeAgentRoutes(fastify: FastifyInstance, { deps }: { 
     config: { access: 'exchange.agent' },
     schema: { tags, summary: '配置变更（长轮询）/ Answers when the node\'s configuration is not the version the agent holds (long poll up to `wait` seconds)', querystring: S.ConfigChangesQuery },
   }, async (req, reply) => {
-    const n = await node(req);
-    const abort = new AbortController();
-    reply.raw.once('close', () => {
-      if (!reply.raw.writableEnded) abort.abort();
-    });
-    return waitForConfigChange(deps, n, { version: req.query.version, wait: req.query.wait ?? 0 }, abort.signal);
+    return waitForConfigChange(deps, await node(req), { version: req.query.version, wait: req.query.wait ?? 0 }, disconnected(reply));
   });
 
   app.put('/api/exchange/agent/batches/:batchId', {
@@ -92,14 +100,7 @@ export async function exchangeAgentRoutes(fastify: FastifyInstance, { deps }: { 
     schema: { tags, summary: '待投递批次（长轮询）/ Deliveries ready for this node (long poll up to `wait` seconds)', querystring: S.DeliveriesQuery },
   }, async (req, reply) => {
     const n = await node(req);
-    // The agent went away (killed, network cut): stop waiting, so nothing is leased to a dead
-    // connection. The response's 'close' before its end is the disconnect; the request's own
-    // 'close' only says its (empty) body was read.
-    const abort = new AbortController();
-    reply.raw.once('close', () => {
-      if (!reply.raw.writableEnded) abort.abort();
-    });
-    return leaseDeliveries(deps, req.ctx, n, { wait: req.query.wait ?? 0, limit: req.query.limit ?? 8, window: req.query.window ?? 1 }, abort.signal);
+    return leaseDeliveries(deps, req.ctx, n, { wait: req.query.wait ?? 0, limit: req.query.limit ?? 8, window: req.query.window ?? 1 }, disconnected(reply));
   });
 
   app.get('/api/exchange/agent/batches/:batchId/body', {
