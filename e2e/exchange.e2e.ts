@@ -209,9 +209,22 @@ describe('exchange console', () => {
     await expect(refused.textContent()).resolves.toContain('授权未包含信息项：legal_rep_id');
     await shot(officer, 'task-refused');
     await byTestId(officer, 'task-field-include-legal_rep_id').uncheck();
+    // Third: a custom mask on the name, and a target column map with a bad column name.
+    await choose(officer, 'task-field-mask-name', '自定义');
+    await fill(officer, 'task-field-keep-start-name', '1');
+    await fill(officer, 'task-field-keep-end-name', '0');
+    await fill(officer, 'task-target-column-map-0', 'name=bad-name');
+    await byTestId(officer, 'task-form-submit').click();
+    const badColumn = fieldError(officer, 'task-target-column-map-0').first();
+    await badColumn.waitFor({ timeout: SLOW });
+    await expect(badColumn.textContent()).resolves.toContain('列名不合法：bad-name');
+    await fill(officer, 'task-target-column-map-0', 'name=name');
     await byTestId(officer, 'task-form-submit').click();
     await byTestId(officer, 'page-exchange-task').waitFor({ timeout: SLOW });
     taskId = (await byTestId(officer, 'page-exchange-task').getAttribute('data-id'))!;
+    const made = await provider('GET', `/api/exchange/tasks/${taskId}`);
+    expect(made.fields.find((f: { field: string }) => f.field === 'name').mask).toEqual({ keepStart: 1, keepEnd: 0 });
+    expect(made.targets[0].columnMap).toEqual({ uscc: 'uscc', name: 'name' });
     await expect(byTestId(officer, 'task-status').getAttribute('data-status')).resolves.toBe('active');
     await officer.locator('[data-testid="target-row"][data-node="nc-approval-01"]').waitFor();
     await shot(officer, 'task');

@@ -1,4 +1,4 @@
-import { Alert, Button, Card, Checkbox, Col, Form, Input, Radio, Row, Select, Space, Table, Tag, Typography } from 'antd';
+import { Alert, Button, Card, Checkbox, Col, Form, Input, InputNumber, Radio, Row, Select, Space, Table, Tag, Typography } from 'antd';
 import { useEffect, useMemo, useState } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
 import { useAuth } from '../../auth/AuthContext';
@@ -107,15 +107,36 @@ export default function TaskCreatePage() {
     {
       title: t('exchange.form.fieldMask'),
       key: 'mask',
-      width: 200,
+      width: 300,
       render: (_v: unknown, f: CatalogField, i: number) => (
-        <Form.Item name={['fields', i, 'mask']} style={{ marginBottom: 0 }}>
-          <Select
-            size="small"
-            options={[{ value: 'none', label: t('exchange.mask.none') }, ...MASK_PRESETS.map((m) => ({ value: m, label: t(`exchange.mask.${m}` as MessageKey) }))]}
-            data-testid={`task-field-mask-${f.englishName}`}
-          />
-        </Form.Item>
+        <Space size={4} align="start" wrap>
+          <Form.Item name={['fields', i, 'mask']} style={{ marginBottom: 0 }}>
+            <Select
+              size="small"
+              style={{ width: 150 }}
+              options={[
+                { value: 'none', label: t('exchange.mask.none') },
+                ...MASK_PRESETS.map((m) => ({ value: m, label: t(`exchange.mask.${m}` as MessageKey) })),
+                { value: 'custom', label: t('exchange.mask.custom') },
+              ]}
+              data-testid={`task-field-mask-${f.englishName}`}
+            />
+          </Form.Item>
+          <Form.Item noStyle dependencies={[['fields', i, 'mask']]}>
+            {() =>
+              form.getFieldValue(['fields', i, 'mask']) === 'custom' && (
+                <Space size={4}>
+                  <Form.Item name={['fields', i, 'keepStart']} style={{ marginBottom: 0 }} tooltip={t('exchange.mask.keepStart')}>
+                    <InputNumber size="small" min={0} max={64} style={{ width: 64 }} placeholder={t('exchange.mask.keepStartShort')} data-testid={`task-field-keep-start-${f.englishName}`} />
+                  </Form.Item>
+                  <Form.Item name={['fields', i, 'keepEnd']} style={{ marginBottom: 0 }}>
+                    <InputNumber size="small" min={0} max={64} style={{ width: 64 }} placeholder={t('exchange.mask.keepEndShort')} data-testid={`task-field-keep-end-${f.englishName}`} />
+                  </Form.Item>
+                </Space>
+              )
+            }
+          </Form.Item>
+        </Space>
       ),
     },
   ];

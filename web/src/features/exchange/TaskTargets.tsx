@@ -99,12 +99,17 @@ function TargetRowCard({ index, form, grants, onRemove }: { index: number; form:
           </Form.Item>
         </Col>
         {mode !== 'append' && (
-          <Col span={24}>
+          <Col xs={24} lg={12}>
             <Form.Item name={[index, 'keyColumns']} label={t('exchange.form.targetKeys')} extra={t('exchange.form.targetKeysHelp')}>
               <Select mode="tags" open={false} suffixIcon={null} tokenSeparators={[',', ' ']} placeholder="uscc" data-testid={`task-target-keys-${index}`} />
             </Form.Item>
           </Col>
         )}
+        <Col xs={24} lg={12}>
+          <Form.Item name={[index, 'columnMap']} label={t('exchange.form.columnMap')} extra={t('exchange.form.columnMapHelp')}>
+            <Input.TextArea autoSize={{ minRows: 1, maxRows: 6 }} placeholder={'name=ent_name\nlegal_rep=fr_name'} data-testid={`task-target-column-map-${index}`} />
+          </Form.Item>
+        </Col>
       </Row>
     </Card>
   );

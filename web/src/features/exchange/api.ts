@@ -118,10 +118,10 @@ export interface CreateTaskBody {
   resourceId: string;
   sourceNodeId: string;
   source: TaskSource;
-  fields: { field: string; column?: string; mask?: { preset: MaskPreset } | null }[];
+  fields: { field: string; column?: string; mask?: { preset: MaskPreset } | { keepStart: number; keepEnd: number } | null }[];
   schedule: Schedule;
   strategy?: Partial<Strategy>;
-  targets: { nodeId: string; grantId: string; connection: string; table: string; keyColumns?: string[]; mode: 'upsert' | 'append' }[];
+  targets: { nodeId: string; grantId: string; connection: string; table: string; keyColumns?: string[]; mode: 'upsert' | 'append'; columnMap?: Record<string, string> }[];
 }
 
 export interface BatchDelivery {

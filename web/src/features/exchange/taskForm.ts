@@ -5,7 +5,10 @@ import type { CatalogField, CreateTaskBody, MaskPreset } from './api';
 export interface FieldRow {
   include?: boolean;
   column?: string;
-  mask?: MaskPreset | 'none';
+  mask?: MaskPreset | 'none' | 'custom';
+  /** A custom mask: characters kept in the clear at the start and at the end. */
+  keepStart?: number;
+  keepEnd?: number;
 }
 export interface TargetRow {
   grantId?: string;
@@ -14,6 +17,8 @@ export interface TargetRow {
   table?: string;
   mode?: 'upsert' | 'append';
   keyColumns?: string[];
+  /** "field=column" lines: where a field lands when its target column has another name. */
+  columnMap?: string;
 }
 export interface TaskFormValues {
   name: string;
@@ -59,7 +64,11 @@ export function toBody(v: TaskFormValues, catalogFields: CatalogField[]): { body
     fields.push({
       field: f.englishName,
       ...(column && column !== f.englishName ? { column } : {}),
-      ...(row.mask && row.mask !== 'none' ? { mask: { preset: row.mask } } : {}),
+      ...(row.mask === 'custom'
+        ? { mask: { keepStart: Number(row.keepStart ?? 0), keepEnd: Number(row.keepEnd ?? 0) } }
+        : row.mask && row.mask !== 'none'
+          ? { mask: { preset: row.mask } }
+          : {}),
     });
   });
   const src = v.source;
@@ -86,9 +95,23 @@ export function toBody(v: TaskFormValues, catalogFields: CatalogField[]): { body
       table: s(g.table),
       mode: g.mode ?? 'upsert',
       ...(g.keyColumns?.length ? { keyColumns: g.keyColumns.map((c) => c.trim()).filter(Boolean) } : {}),
+      ...(parseColumnMap(g.columnMap) ? { columnMap: parseColumnMap(g.columnMap)! } : {}),
     })),
   };
   return { body, fieldRows };
+}
+
+/**
+ * "field=column" lines (or "field column", "field→column"), blank lines ignored, into a column map;
+ * null when there is none. The server checks the names and that each field travels.
+ */
+export function parseColumnMap(text: string | undefined): Record<string, string> | null {
+  const map: Record<string, string> = {};
+  for (const line of (text ?? '').split(/\r?\n/)) {
+    const [field, column] = line.trim().split(/\s*(?:=|→|->)\s*|\s+/).filter(Boolean);
+    if (field) map[field] = column ?? field;
+  }
+  return Object.keys(map).length ? map : null;
 }
 
 export function scheduleBody(sched: TaskFormValues['schedule']): CreateTaskBody['schedule'] {
@@ -140,7 +163,7 @@ export function formPointer(pointer: string, fieldRows: number[], from: 'table' 
     return `/fields/${row}/${part}`;
   }
   if ((m = /^\/strategy\/window(?:\/(from|to))?$/.exec(p))) return m[1] === 'to' ? '/strategy/windowTo' : '/strategy/windowFrom';
-  if ((m = /^\/targets\/(\d+)\/columnMap/.exec(p))) return `/targets/${m[1]}/table`;
+  if ((m = /^\/targets\/(\d+)\/columnMap/.exec(p))) return `/targets/${m[1]}/columnMap`;
   return pointer;
 }
 
