@@ -68,6 +68,15 @@ function inOrderPrefix<T extends { id: string; target_id: string; seq: string }>
   return kept.filter((d) => Number(d.seq) < (firstLeftOut.get(d.target_id) ?? Infinity));
 }
 
+/**
+ * The window granted: what the agent asks for, except through NATS. There a target's JetStream
+ * head message is its permission to be served, one at a time (ADR 0011); under load a window of two
+ * stalled a target in the agent tests, and until that is understood NATS serves one at a time.
+ */
+function windowFor(deps: ExchangeDeps, asked: number | undefined) {
+  return deps.transport.kind === 'nats' ? 1 : (asked ?? 1);
+}
+
 /** Leases ready deliveries to the node's agent; waits up to `wait` seconds for one (long poll). */
 export async function leaseDeliveries(deps: ExchangeDeps, ctx: Ctx, node: Node, q: { wait: number; limit: number; window?: number }, signal?: AbortSignal) {
   const started = Date.now();
@@ -76,7 +85,7 @@ export async function leaseDeliveries(deps: ExchangeDeps, ctx: Ctx, node: Node, 
     // The request's clock (tests move it), advanced by the time spent waiting.
     const now = new Date(ctx.now.getTime() + (Date.now() - started));
     if (signal?.aborted) return { items: [] };
-    const ready = await nextReady(deps.db, node.id, now, q.limit, q.window ?? 1, await deps.transport.openTargets(node.id));
+    const ready = await nextReady(deps.db, node.id, now, q.limit, windowFor(deps, q.window), await deps.transport.openTargets(node.id));
     if (ready.length) {
       const leased = await deps.db.transaction().execute(async (trx) => {
         const out: typeof ready = [];
