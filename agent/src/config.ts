@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parse } from 'yaml';
+import type { BodyEncoding } from './center/types.ts';
 
 export type ConnectionConfig =
   | { kind: 'postgres'; url: string }
@@ -20,6 +21,8 @@ export interface AgentConfig {
   allowInsecureHttp: boolean;
   connections: Record<string, ConnectionConfig>;
   heartbeatSeconds: number;
+  /** How this agent sends row batches: zstd (default) or identity (ADR 0013). */
+  compression: BodyEncoding;
   log: { level: LogLevel };
 }
 
@@ -30,7 +33,8 @@ export class ConfigError extends Error {
   }
 }
 
-const TOP_KEYS = ['center', 'stateDir', 'allowInsecureHttp', 'connections', 'heartbeatSeconds', 'log'];
+const TOP_KEYS = ['center', 'stateDir', 'allowInsecureHttp', 'connections', 'heartbeatSeconds', 'compression', 'log'];
+const COMPRESSION: Record<string, BodyEncoding> = { zstd: 'zstd', none: 'identity' };
 const LOG_LEVELS: LogLevel[] = ['error', 'warn', 'info', 'debug'];
 const CONNECTION_NAME = /^[A-Za-z0-9_-]{1,64}$/;
 
@@ -103,6 +107,13 @@ export function parseConfig(raw: unknown, opts: { file?: string | null; env?: No
     heartbeatSeconds = n;
   }
 
+  let compression: BodyEncoding = 'zstd';
+  if (root.compression !== undefined) {
+    const c = string(root.compression, 'compression');
+    if (!(c in COMPRESSION)) throw new ConfigError(`compression: must be zstd or none (got "${c}")`);
+    compression = COMPRESSION[c];
+  }
+
   let level: LogLevel = 'info';
   if (root.log !== undefined && root.log !== null) {
     const log = object(root.log, 'log');
@@ -114,7 +125,7 @@ export function parseConfig(raw: unknown, opts: { file?: string | null; env?: No
     }
   }
 
-  return { file, center: { url }, stateDir, allowInsecureHttp, connections, heartbeatSeconds, log: { level } };
+  return { file, center: { url }, stateDir, allowInsecureHttp, connections, heartbeatSeconds, compression, log: { level } };
 }
 
 /**

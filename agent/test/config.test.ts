@@ -44,6 +44,7 @@ log:
     expect(c.stateDir).toBe(join(dir, 'agent-state'));
     expect(c.allowInsecureHttp).toBe(false);
     expect(c.heartbeatSeconds).toBe(10);
+    expect(c.compression).toBe('zstd');
     expect(c.log.level).toBe('debug');
     expect(c.connections.main).toEqual({ kind: 'postgres', url: 'postgres://agent:s3cr$t@10.0.0.5:5432/hr' });
     expect(c.connections.legacy).toEqual({ kind: 'mysql', url: 'mysql://root:@127.0.0.1:3306/old' });
@@ -59,6 +60,8 @@ log:
     expectError({ center: { url: 'https://a' }, connections: { main: { kind: 'postgres', url: 'mysql://x/y' } } }, /^connections\.main\.url: a postgres connection needs/);
     expectError({ center: { url: 'https://a' }, connections: { main: { kind: 'folder', path: '/x', url: 'y' } } }, /^connections\.main\.url: unknown key/);
     expectError({ center: { url: 'https://a' }, heartbeatSeconds: 0 }, /^heartbeatSeconds:/);
+    expectError({ center: { url: 'https://a' }, compression: 'gzip' }, /^compression: must be zstd or none/);
+    expect(parseConfig({ center: { url: 'https://a' }, compression: 'none' }, { env: {}, baseDir: dir }).compression).toBe('identity');
     expectError({ center: { url: 'https://a' }, log: { level: 'loud' } }, /^log\.level: must be one of/);
     expectError({ center: { url: 'https://a' }, allowInsecureHttp: 'yes' }, /^allowInsecureHttp: must be true or false/);
     expectError({ center: { url: 'https://a' }, connections: { main: { kind: 'postgres', url: 'postgres://u:${NOPE}@h/d' } } }, /^connections\.main\.url: environment variable NOPE is not set/);

@@ -2,6 +2,7 @@
 // incremental checkpoints, bodies matching their signed manifests.
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { zstdDecompressSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -40,6 +41,9 @@ function task(over: Partial<SourceTask['source']> = {}, batchSize = 10): SourceT
     strategy: { batchSize, priority: 5, maxInFlight: 4, window: null },
   };
 }
+
+/** The CSV inside a (compressed) outbox file. */
+const csvOf = (path: string) => zstdDecompressSync(readFileSync(path)).toString('utf8');
 
 async function drain(t: SourceTask) {
   const steps = [];
@@ -88,12 +92,15 @@ describe('extraction into the outbox', () => {
     ]);
     const rows = await store.outbox(t.taskId);
     for (const r of rows) {
+      // SM3 and size are of the body as sent (compressed); rawBytes of the CSV inside.
       const bytes = readFileSync(r.filePath);
       expect(sm3Hex(bytes)).toBe(r.manifest.sm3);
       expect(bytes.length).toBe(r.manifest.bytes);
+      expect(r.manifest.encoding).toBe('zstd');
+      expect(zstdDecompressSync(bytes).length).toBe(r.manifest.rawBytes);
       expect(verifyBatchManifest(key.publicKeyPem, r.manifest, r.signature)).toBe(true);
     }
-    const first = readFileSync(rows[0].filePath, 'utf8').split('\n');
+    const first = csvOf(rows[0].filePath).split('\n');
     expect(first[0]).toBe('1,name 1,360102********0001');
     expect(ms[0].columns).toEqual([
       { name: 'id', type: 'integer' },
@@ -107,6 +114,15 @@ describe('extraction into the outbox', () => {
     const again = await drain(t);
     expect(again[0].manifest!.snapshot!.id).not.toBe(ms[0].snapshot!.id);
     expect(again[0].manifest!.seq).toBe(4);
+  });
+
+  it('with compression off (identity) the outbox file is the CSV itself', async () => {
+    const t = task({}, 100);
+    const step = await extractStep(store, node, t, conn, 'identity');
+    const m = step.manifest!;
+    expect([m.encoding, m.rawBytes]).toEqual(['identity', m.bytes]);
+    const head = (await store.outboxHead(t.taskId))!;
+    expect(readFileSync(head.filePath, 'utf8').split('\n')[0]).toBe('1,name 1,360102********0001');
   });
 
   it('a snapshot whose size is a multiple of the batch size ends on its last full part', async () => {
@@ -130,7 +146,7 @@ describe('extraction into the outbox', () => {
     expect(next.map((s) => s.rows)).toEqual([2]);
     expect(next[0].manifest!.snapshot).toBeNull();
     expect(JSON.parse(next[0].manifest!.checkpoint.to)).toHaveLength(2);
-    expect(readFileSync((await store.outboxHead(t.taskId))!.filePath, 'utf8')).toContain('1,name 1');
+    expect(csvOf((await store.outboxHead(t.taskId))!.filePath)).toContain('1,name 1');
     const st = await store.task(t.taskId);
     expect(st.nextSeq).toBe(5);
     expect(st.checkpoint).toBe(next[0].manifest!.checkpoint.to);

@@ -62,7 +62,7 @@ describe('batch manifests', () => {
   it('has exactly the protocol fields and survives a JSON round trip with its signature', () => {
     const m = make();
     expect(Object.keys(m).sort()).toEqual(
-      ['batchId', 'bytes', 'checkpoint', 'columns', 'createdAt', 'file', 'format', 'kind', 'rowCount', 'seq', 'sm3', 'snapshot', 'sourceNodeId', 'taskId', 'v'].sort(),
+      ['batchId', 'bytes', 'checkpoint', 'columns', 'createdAt', 'encoding', 'file', 'format', 'kind', 'rawBytes', 'rowCount', 'seq', 'sm3', 'snapshot', 'sourceNodeId', 'taskId', 'v'].sort(),
     );
     expect(m.format).toBe('csv');
     const sig = signBatchManifest(source.privateKeyPem, m);
@@ -71,6 +71,10 @@ describe('batch manifests', () => {
     expect(verifyBatchManifest(source.publicKeyPem, relayed, sig)).toBe(true);
     expect(verifyBatchManifest(other.publicKeyPem, relayed, sig)).toBe(false);
     expect(verifyBatchManifest(source.publicKeyPem, { ...relayed, rowCount: 3 }, sig)).toBe(false);
+    // The encoding and the decoded size are signed too: a relay cannot make a target decode otherwise.
+    expect([m.encoding, m.rawBytes]).toEqual(['identity', m.bytes]);
+    expect(verifyBatchManifest(source.publicKeyPem, { ...relayed, encoding: 'zstd' }, sig)).toBe(false);
+    expect(verifyBatchManifest(source.publicKeyPem, { ...relayed, rawBytes: m.bytes + 1 }, sig)).toBe(false);
     expect(() => buildManifest({ ...m, createdAt: undefined, sm3: 'ABC', seq: 1 })).toThrow(/sm3/);
   });
 

@@ -107,6 +107,9 @@ export interface HeartbeatRequest {
   subscriptions?: { subscriptionId: string; lastError: string | null }[];
 }
 
+/** `zstd`: a row batch compressed with Zstandard (ADR 0013); files travel as they are. */
+export type BodyEncoding = 'identity' | 'zstd';
+
 export interface Manifest {
   v: 1;
   batchId: string;
@@ -117,8 +120,13 @@ export interface Manifest {
   format: 'csv' | 'binary';
   columns: { name: string; type: DataType }[];
   rowCount: number;
+  /** Size and SM3 of the body as sent (encoded). */
   bytes: number;
   sm3: string;
+  /** How the body is encoded (absent: identity, from an agent before compression). */
+  encoding?: BodyEncoding;
+  /** Size of the decoded body (absent: as `bytes`). */
+  rawBytes?: number;
   checkpoint: { from: string | null; to: string };
   snapshot: { id: string; part: number; last: boolean } | null;
   file: { name: string; contentType: string } | null;

@@ -185,7 +185,7 @@ export function createPostgresConnector(opts: PostgresConnectorOptions): Databas
       }, (e) => mapPgSourceError(e, 'extract'));
     },
 
-    async apply(target: TargetApplySpec, batch: BatchRef, body: Readable) {
+    async apply(target: TargetApplySpec, batch: BatchRef, body: Readable, reopen?: () => Readable) {
       const plan = planApply(target, batch);
       await ensureAppliedTable();
       const table = pgTable(target.table);
@@ -218,10 +218,10 @@ export function createPostgresConnector(opts: PostgresConnectorOptions): Databas
 
         // Upsert of rows the table does not hold yet (a first load, an insert-only stream) is a
         // plain COPY into the table: half the work of the temp-table route. Tried when the body
-        // can be read a second time, and while the table's last batches held only new keys;
+        // can be read a second time (`reopen`, or a file stream not yet read), and while the table's last batches held only new keys;
         // a key already present aborts it (to the savepoint) and the batch takes the temp route.
         let input = body;
-        const again = allMapped ? reopenable(body) : null;
+        const again = allMapped ? (reopen ?? reopenable(body)) : null;
         if (again && newKeysOnly.get(table) !== false) {
           await c.query('SAVEPOINT zt_direct');
           try {

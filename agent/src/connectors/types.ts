@@ -53,9 +53,10 @@ export interface DatabaseConnector {
   extract(spec: SourceSpec, after: Checkpoint | null, limit: number, out: Writable): Promise<ExtractResult>;
   /**
    * Applies one batch in one transaction together with its `zt_exchange_applied` row (created if
-   * missing). If that row already exists nothing changes and alreadyApplied is true.
+   * missing). If that row already exists nothing changes and alreadyApplied is true. `reopen`,
+   * when given, reads the body again from its start (a connector may try a cheaper route first).
    */
-  apply(target: TargetApplySpec, batch: BatchRef, body: Readable): Promise<{ appliedRows: number; alreadyApplied: boolean }>;
+  apply(target: TargetApplySpec, batch: BatchRef, body: Readable, reopen?: () => Readable): Promise<{ appliedRows: number; alreadyApplied: boolean }>;
   close(): Promise<void>;
 }
 

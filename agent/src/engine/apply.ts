@@ -9,6 +9,7 @@ import { CenterError, CredentialRevokedError } from '../center/errors.ts';
 import { withRetry } from '../center/retry.ts';
 import type { Delivery, DeliveryFailureCode, TargetSpec } from '../center/types.ts';
 import { ConnectorError } from '../connectors/types.ts';
+import { BodyDecodeError, decodedBody } from './body-encoding.ts';
 import { UnknownConnectionError } from './connections.ts';
 import { errorText, type EngineContext } from './context.ts';
 import { verifyBatchManifest } from './manifest.ts';
@@ -59,6 +60,7 @@ export function checkBatch(d: Delivery, spec: TargetSpec, body: { sm3: string; b
 /** Maps a connector's error to the delivery failure the center records. */
 export function failureOf(err: unknown): DeliveryFailure {
   if (err instanceof DeliveryFailure) return err;
+  if (err instanceof BodyDecodeError) return new DeliveryFailure('BATCH_SCHEMA_MISMATCH', err.message);
   if (err instanceof UnknownConnectionError) return new DeliveryFailure('TARGET_UNREACHABLE', err.message, true);
   if (err instanceof ConnectorError) {
     switch (err.code) {
@@ -114,19 +116,30 @@ export async function applyBody(ctx: EngineContext, d: Delivery, spec: TargetSpe
     // The connector may first run statements before it reads the body; a read error meanwhile
     // (the file gone) must not be an unhandled 'error' event: the stream keeps it as its errored
     // state, and the connector's pipeline reports it.
-    const readBody = () => createReadStream(path, { highWaterMark: BODY_CHUNK_BYTES }).on('error', () => {});
-    if (conn.kind === 'folder') {
-      if (m.kind !== 'file' || !m.file) throw new DeliveryFailure('BATCH_SCHEMA_MISMATCH', `batch ${d.batchId} carries rows; target "${spec.name}" is a folder`);
-      await conn.write(m.file.name, readBody());
-      return { kind: 'applied', appliedRows: 1, alreadyApplied: false };
+    // Decoded on the way into the connector; a body that does not decode (or to another size than
+    // signed) fails the connector's stream, so its transaction rolls back, and is reported as such.
+    let decodeFailure: BodyDecodeError | null = null;
+    const readBody = () => {
+      const decoded = decodedBody(createReadStream(path, { highWaterMark: BODY_CHUNK_BYTES }).on('error', () => {}), m);
+      return decoded.on('error', (e) => { if (e instanceof BodyDecodeError) decodeFailure ??= e; });
+    };
+    try {
+      if (conn.kind === 'folder') {
+        if (m.kind !== 'file' || !m.file) throw new DeliveryFailure('BATCH_SCHEMA_MISMATCH', `batch ${d.batchId} carries rows; target "${spec.name}" is a folder`);
+        await conn.write(m.file.name, readBody());
+        return { kind: 'applied', appliedRows: 1, alreadyApplied: false };
+      }
+      if (m.kind !== 'rows') throw new DeliveryFailure('BATCH_SCHEMA_MISMATCH', `batch ${d.batchId} carries a file; target "${spec.name}" is a database table`);
+      const result = await conn.apply(
+        { table: spec.table, keyColumns: spec.keyColumns, mode: spec.mode, columnMap: spec.columnMap },
+        { batchId: d.batchId, taskId: d.taskId, targetId: d.targetId, seq: d.seq, rowCount: m.rowCount, columns: m.columns },
+        readBody(),
+        readBody,
+      );
+      return { kind: 'applied', ...result };
+    } catch (err) {
+      throw decodeFailure ?? err;
     }
-    if (m.kind !== 'rows') throw new DeliveryFailure('BATCH_SCHEMA_MISMATCH', `batch ${d.batchId} carries a file; target "${spec.name}" is a database table`);
-    const result = await conn.apply(
-      { table: spec.table, keyColumns: spec.keyColumns, mode: spec.mode, columnMap: spec.columnMap },
-      { batchId: d.batchId, taskId: d.taskId, targetId: d.targetId, seq: d.seq, rowCount: m.rowCount, columns: m.columns },
-      readBody(),
-    );
-    return { kind: 'applied', ...result };
   } catch (err) {
     if (err instanceof CredentialRevokedError) throw err;
     const f = failureOf(err);

@@ -7,7 +7,7 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { Checkpoint, DatabaseConnector, FolderConnector, SourceSpec } from '../connectors/types.ts';
-import type { Manifest, SourceTask } from '../center/types.ts';
+import type { BodyEncoding, Manifest, SourceTask } from '../center/types.ts';
 import { checkpointText, parseCheckpoint, type NextPosition, type StateStore } from '../state/store.ts';
 import { writeBatchFile } from './batch-file.ts';
 import { buildManifest, contentTypeOf, signBatchManifest } from './manifest.ts';
@@ -35,11 +35,12 @@ export function sourceSpec(task: SourceTask): SourceSpec {
   };
 }
 
-export function extractStep(store: StateStore, node: SourceNode, task: SourceTask, conn: DatabaseConnector | FolderConnector): Promise<ExtractStep> {
-  return conn.kind === 'folder' ? extractFile(store, node, task, conn) : extractRows(store, node, task, conn);
+/** `encoding` applies to row batches; files travel as they are (mostly compressed already). */
+export function extractStep(store: StateStore, node: SourceNode, task: SourceTask, conn: DatabaseConnector | FolderConnector, encoding: BodyEncoding = 'zstd'): Promise<ExtractStep> {
+  return conn.kind === 'folder' ? extractFile(store, node, task, conn) : extractRows(store, node, task, conn, encoding);
 }
 
-async function extractRows(store: StateStore, node: SourceNode, task: SourceTask, db: DatabaseConnector): Promise<ExtractStep> {
+async function extractRows(store: StateStore, node: SourceNode, task: SourceTask, db: DatabaseConnector, encoding: BodyEncoding): Promise<ExtractStep> {
   const spec = sourceSpec(task);
   const batchSize = Math.max(1, task.strategy.batchSize);
   const snapshotMode = spec.incremental === null;
@@ -50,8 +51,8 @@ async function extractRows(store: StateStore, node: SourceNode, task: SourceTask
   }
   const after = parseCheckpoint(st.checkpoint);
   const batchId = randomUUID();
-  const fileName = `${batchId}.csv`;
-  const written = await writeBatchFile(join(store.outboxDir, fileName), (out) => db.extract(spec, after, batchSize, out));
+  const fileName = `${batchId}.csv${encoding === 'zstd' ? '.zst' : ''}`;
+  const written = await writeBatchFile(join(store.outboxDir, fileName), (out) => db.extract(spec, after, batchSize, out), encoding);
   const res = written.result;
 
   let snapshot: Manifest['snapshot'] = null;
@@ -87,6 +88,8 @@ async function extractRows(store: StateStore, node: SourceNode, task: SourceTask
     rowCount: res.rowCount,
     bytes: written.bytes,
     sm3: written.sm3,
+    encoding: written.encoding,
+    rawBytes: written.rawBytes,
     checkpoint: { from: st.checkpoint, to: checkpointText(to) ?? '[]' },
     snapshot,
     file: null,

@@ -1,7 +1,7 @@
 // Batch manifests (docs/exchange-protocol.md §3), signed by the source node's key so a target can
 // check a batch end to end without trusting the center.
 import { signManifest, verifyManifest } from '@zhengtong/server/crypto';
-import type { Manifest } from '../center/types.ts';
+import type { BodyEncoding, Manifest } from '../center/types.ts';
 
 export interface ManifestInput {
   batchId: string;
@@ -13,6 +13,8 @@ export interface ManifestInput {
   rowCount: number;
   bytes: number;
   sm3: string;
+  encoding?: BodyEncoding;
+  rawBytes?: number;
   checkpoint: Manifest['checkpoint'];
   snapshot: Manifest['snapshot'];
   file: Manifest['file'];
@@ -35,6 +37,8 @@ export function buildManifest(i: ManifestInput): Manifest {
     rowCount: i.rowCount,
     bytes: i.bytes,
     sm3: i.sm3,
+    encoding: i.encoding ?? 'identity',
+    rawBytes: i.rawBytes ?? i.bytes,
     checkpoint: { from: i.checkpoint.from, to: i.checkpoint.to },
     snapshot: i.snapshot ? { id: i.snapshot.id, part: i.snapshot.part, last: i.snapshot.last } : null,
     file: i.file ? { name: i.file.name, contentType: i.file.contentType } : null,

@@ -124,7 +124,7 @@ export class SourceWorker {
         await this.#extractWake.wait(IDLE_CHECK_MS, signal);
         continue;
       }
-      const step = await extractStep(store, this.#ctx.node, task, conn);
+      const step = await extractStep(store, this.#ctx.node, task, conn, this.#ctx.config.compression);
       if (step.manifest) {
         const st = await store.task(this.taskId);
         if (st.lastError?.startsWith('extract:')) await store.setTaskError(this.taskId, null);

@@ -56,7 +56,7 @@ async function syncSource(ctx: EngineContext, task: SourceTask, progress: SyncPr
   while (!signal.aborted) {
     // Keep up to maxInFlight batches extracted ahead of the upload, as `run` does.
     while (more && !signal.aborted && (await store.outboxDepth(task.taskId)) < Math.max(1, task.strategy.maxInFlight)) {
-      more = (await extractStep(store, ctx.node, task, conn)).more;
+      more = (await extractStep(store, ctx.node, task, conn, ctx.config.compression)).more;
     }
     const head = await store.outboxHead(task.taskId);
     if (!head) {

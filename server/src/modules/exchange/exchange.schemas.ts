@@ -160,6 +160,10 @@ export const Manifest = Strict({
   rowCount: Type.Integer({ minimum: 0 }),
   bytes: Type.Integer({ minimum: 0 }),
   sm3: Type.String({ pattern: '^[0-9a-f]{64}$' }),
+  // How the body is encoded on the wire (absent: identity); bytes and sm3 are of the encoded body,
+  // rawBytes of the decoded one (protocol §3, ADR 0013).
+  encoding: Type.Optional(lit(['identity', 'zstd'], 'encoding')),
+  rawBytes: Type.Optional(Type.Integer({ minimum: 0 })),
   checkpoint: Strict({ from: nullable(Type.String({ maxLength: 4000 })), to: nullable(Type.String({ maxLength: 4000 })) }),
   snapshot: nullable(Strict({ id: Uuid(), part: Type.Integer({ minimum: 1 }), last: Type.Boolean() })),
   file: nullable(Strict({ name: Type.String({ minLength: 1, maxLength: 255 }), contentType: Type.String({ maxLength: 127 }) })),
