@@ -45,11 +45,11 @@ export class AgentProcess {
     this.config = join(dir, `${name}.yaml`);
     const envName = `BENCH_${name.toUpperCase()}_DB`;
     this.#env = { [envName]: dbUrl };
-    // Debug level adds the "batch extracted" line with its time; heartbeat every second so a new
-    // task is picked up within a second of being created.
+    // Debug level adds the "batch extracted" line with its time. The heartbeat is the default
+    // (10 s): a new task reaches the agent through its configuration watch, at once.
     writeFileSync(
       this.config,
-      `center:\n  url: ${centerUrl}\nstateDir: ./${name}-state\nheartbeatSeconds: 1\nlog:\n  level: debug\nconnections:\n  ${connection}:\n    kind: postgres\n    url: \${${envName}}\n`,
+      `center:\n  url: ${centerUrl}\nstateDir: ./${name}-state\nlog:\n  level: debug\nconnections:\n  ${connection}:\n    kind: postgres\n    url: \${${envName}}\n`,
     );
   }
 

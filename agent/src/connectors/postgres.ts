@@ -2,13 +2,14 @@
 // is a server-side COPY … TO STDOUT piped to the batch file, apply is COPY … FROM STDIN into a
 // temporary table followed by one INSERT … SELECT. That keeps the agent near the COPY-pipe speed.
 import pg from 'pg';
-import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
+import { from as copyFrom } from 'pg-copy-streams';
+import { copyOut } from './copy-out.ts';
 import { createReadStream, ReadStream } from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { pgMaskExpr } from './masking.ts';
 import { mapPgApplyError, mapPgSourceError, pgConnectionError, isConnectionError } from './pg-errors.ts';
-import { EXACT_COUNT_LIMIT, checkCheckpoint, checkLimit, orderColumns, requiredColumns, subquery } from './source-plan.ts';
+import { EXACT_COUNT_LIMIT, checkCheckpoint, checkpointFromCsvRow, checkLimit, orderColumns, requiredColumns, subquery } from './source-plan.ts';
 import { pgIdent, pgLiteral, pgTable } from './sql-names.ts';
 import { pumpInto } from './stream-util.ts';
 import { planApply } from './apply-plan.ts';
@@ -170,11 +171,14 @@ export function createPostgresConnector(opts: PostgresConnectorOptions): Databas
         const from = fromClause(spec);
         const where = whereClause(spec, after, types);
         const order = orderBy(spec);
-        const copy = c.query(copyTo(`COPY (SELECT ${projection(spec)} FROM ${from} ${where} ${order} LIMIT ${limit}) TO STDOUT WITH (FORMAT csv)`));
+        const copy = c.query(copyOut(`COPY (SELECT ${projection(spec)} FROM ${from} ${where} ${order} LIMIT ${limit}) TO STDOUT WITH (FORMAT csv)`));
         await pumpInto(copy, out);
         const rowCount = copy.rowCount ?? 0;
         if (rowCount === 0) return { rowCount: 0, checkpoint: null };
-        // Same snapshot, same order: the row at position rowCount is the batch's last row.
+        // The last row sent holds the checkpoint when the ordering columns travel unmasked.
+        const fromRow = copy.lastRow ? checkpointFromCsvRow(spec, copy.lastRow.toString('utf8')) : null;
+        if (fromRow) return { rowCount, checkpoint: fromRow };
+        // Otherwise, same snapshot, same order: the row at position rowCount is the batch's last row.
         const last = await c.query({
           text: `SELECT ${orderColumns(spec).map((n) => `${col(n)}::text`).join(', ')} FROM ${from} ${where} ${order} OFFSET ${rowCount - 1} LIMIT 1`,
           rowMode: 'array',

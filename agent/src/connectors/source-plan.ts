@@ -1,4 +1,5 @@
 // What both database connectors need to know about a source spec before writing dialect SQL.
+import { CsvParser } from './csv.ts';
 import { checkSourceQuery, type Dialect } from './query-text.ts';
 import { ConnectorError, type Checkpoint, type SourceSpec } from './types.ts';
 
@@ -34,3 +35,18 @@ export function requiredColumns(spec: SourceSpec): string[] {
 
 /** countPending counts exactly up to this many rows and estimates beyond. */
 export const EXACT_COUNT_LIMIT = 100_000;
+
+/**
+ * The checkpoint read off the batch's last CSV record, when every ordering column travels as an
+ * unmasked field (the CSV value is then the column's text form, as `::text` gives it). Null when
+ * one does not, or holds NULL: the caller then reads the checkpoint from the database.
+ */
+export function checkpointFromCsvRow(spec: SourceSpec, row: string): Checkpoint | null {
+  const at = orderColumns(spec).map((c) => spec.fields.findIndex((f) => f.column === c && !f.mask));
+  if (at.some((i) => i < 0)) return null;
+  const parser = new CsvParser();
+  const records = [...parser.push(row), ...parser.finish()];
+  if (records.length !== 1 || records[0].length !== spec.fields.length) return null;
+  const values = at.map((i) => records[0][i]);
+  return values.some((v) => v === null) ? null : values;
+}

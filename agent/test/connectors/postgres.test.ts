@@ -4,6 +4,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { to as copyTo } from 'pg-copy-streams';
+import { copyOut } from '../../src/connectors/copy-out.ts';
 import { createPostgresConnector } from '../../src/connectors/postgres.ts';
 import { ConnectorError, type BatchRef, type Checkpoint, type DatabaseConnector, type SourceSpec, type TargetApplySpec } from '../../src/connectors/types.ts';
 import { bodyOf, collector, createPgDatabase } from './scratch.ts';
@@ -142,6 +144,57 @@ describe('PostgreSQL connector', () => {
     const more = await extractAll(spec(), 2, last);
     expect(more.batches.flatMap((b) => ids(b.csv))).toEqual([26, 2, 7]);
     await srcDb.query(`DELETE FROM hr.person WHERE id = 26; UPDATE hr.person SET age = 20 + id, updated_at = timestamptz '2026-01-01 00:00:00+00' + ((id - 1) / 5) * interval '1 minute' WHERE id IN (2, 7)`);
+  });
+
+  it('reads COPY output exactly as pg-copy-streams does, rows of any size across socket chunks, and keeps the last row', async () => {
+    await srcDb.query(`CREATE TABLE hr.wide (id text PRIMARY KEY, v text NOT NULL, updated_at timestamptz NOT NULL)`);
+    // Sizes from 1 byte to 300 KB (beyond one output buffer), so message headers and rows fall
+    // across socket reads everywhere; keys with a comma, a quote and a newline.
+    await srcDb.query(`INSERT INTO hr.wide SELECT 'k' || lpad(i::text, 5, '0') || CASE WHEN i % 7 = 0 THEN E',"\\n' ELSE '' END,
+      repeat(chr(19968 + i % 500), CASE WHEN i = 2500 THEN 100000 ELSE (i * 37) % 3000 + 1 END), timestamptz '2026-03-01' + i * interval '1 second'
+      FROM generate_series(1, 3000) AS i`);
+    const query = `COPY (SELECT id, v FROM hr.wide ORDER BY id) TO STDOUT WITH (FORMAT csv)`;
+    const read = async (make: (q: string) => NodeJS.ReadableStream & { rowCount?: number | null }) => {
+      const c = await srcDb.connect();
+      try {
+        const stream = c.query(make(query) as never) as unknown as NodeJS.ReadableStream & { rowCount: number; lastRow?: Buffer | null };
+        const chunks: Buffer[] = [];
+        for await (const chunk of stream) chunks.push(chunk as Buffer);
+        return { bytes: Buffer.concat(chunks), rowCount: stream.rowCount, lastRow: stream.lastRow, pieces: chunks.length };
+      } finally {
+        c.release();
+      }
+    };
+    const mine = await read(copyOut);
+    const theirs = await read(copyTo);
+    expect(mine.bytes.length).toBeGreaterThan(5_000_000);
+    expect(mine.bytes.equals(theirs.bytes)).toBe(true);
+    expect(mine.rowCount).toBe(3000);
+    expect(mine.pieces).toBeLessThan(theirs.pieces);
+    const lastLine = (await srcDb.query(`SELECT id, v FROM hr.wide ORDER BY id DESC LIMIT 1`)).rows[0];
+    expect(mine.lastRow!.toString('utf8')).toBe(`${lastLine.id},${lastLine.v}\n`);
+    // An error in the middle of a COPY reaches the query, and the connection stays usable.
+    const c = await srcDb.connect();
+    try {
+      const bad = c.query(copyOut(`COPY (SELECT 1 / (3000 - row_number() OVER ()) FROM hr.wide) TO STDOUT`) as never) as unknown as NodeJS.ReadableStream;
+      await expect((async () => { for await (const _ of bad) void _; })()).rejects.toThrow(/division by zero/);
+      expect((await c.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+    } finally {
+      c.release();
+    }
+
+    // The checkpoint comes off the last row when the ordering columns travel unmasked, and from the
+    // database otherwise; both are the same, batch after batch.
+    const wide = (fields: SourceSpec['fields']): SourceSpec => ({ table: 'hr.wide', query: null, keyColumns: ['id'], incremental: { column: 'updated_at', kind: 'timestamp' }, fields });
+    const open = wide([{ field: 'id', column: 'id', dataType: 'string', mask: null }, { field: 'updated_at', column: 'updated_at', dataType: 'datetime', mask: null }]);
+    const masked = wide([{ field: 'id', column: 'id', dataType: 'string', mask: { keepStart: 1, keepEnd: 0 } }, { field: 'v', column: 'v', dataType: 'string', mask: null }]);
+    const a = await extractAll(open, 700);
+    const b = await extractAll(masked, 700);
+    expect(a.batches.map((x) => x.checkpoint)).toEqual(b.batches.map((x) => x.checkpoint));
+    expect(a.batches.map((x) => x.rowCount)).toEqual([700, 700, 700, 700, 200]);
+    expect(a.last).toEqual(['2026-03-01 00:50:00+00', 'k03000']);
+    expect(a.batches[0].checkpoint).toEqual(['2026-03-01 00:11:40+00', 'k00700,"\n']);
+    await srcDb.query('DROP TABLE hr.wide');
   });
 
   it('extracts a full snapshot in key order, and from a query source', async () => {
