@@ -3,10 +3,10 @@
 // choice (retry.ts), and a retry signs again with a fresh timestamp and nonce.
 import { createWriteStream } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { BODY_CHUNK_BYTES, canonicalJson, HEADER_CONTENT_SM3, Sm3Tap, signRequest } from '@zhengtong/server/crypto';
 import { CenterError, CenterUnreachableError, CredentialRevokedError } from './errors.ts';
+import { CenterHttp, type CenterResponse, type RequestOptions } from './http.ts';
 import type { AgentConfigResponse, Delivery, DeliveryFailureCode, EnrolRequest, EnrolResponse, EventPage, HeartbeatRequest, Manifest, TopicEventIn } from './types.ts';
 
 export const HEADER_BATCH_MANIFEST = 'X-ZT-Batch-Manifest';
@@ -24,6 +24,7 @@ export class CenterClient {
   readonly baseUrl: string;
   readonly #cred: CenterCredential | null;
   readonly #userAgent: string;
+  readonly #http = new CenterHttp();
 
   constructor(baseUrl: string, cred: CenterCredential | null, opts: { userAgent?: string } = {}) {
     this.baseUrl = baseUrl.replace(/\/+$/, '');
@@ -118,9 +119,9 @@ export class CenterClient {
     };
     // The file is opened before the request so a missing file is a local error, not a network one.
     const fh = await open(batch.filePath, 'r');
-    const body = Readable.toWeb(fh.createReadStream({ highWaterMark: BODY_CHUNK_BYTES })) as unknown as ReadableStream<Uint8Array>;
+    const body = fh.createReadStream({ highWaterMark: BODY_CHUNK_BYTES, autoClose: false });
     try {
-      const res = await this.#fetch('PUT', path, { headers, body, duplex: 'half', signal } as RequestInit);
+      const res = await this.#fetch('PUT', path, { headers, body, signal });
       const json = (await this.#json(res)) as { deliveries?: number } | null;
       return { status: res.status, deliveries: typeof json?.deliveries === 'number' ? json.deliveries : null };
     } finally {
@@ -136,11 +137,10 @@ export class CenterClient {
     const path = `/api/exchange/agent/batches/${encodeURIComponent(batchId)}/body`;
     const res = await this.#fetch('GET', path, { headers: this.#sign('GET', path), signal });
     if (!res.ok) await this.#json(res);
-    if (!res.body) throw new CenterError(res.status, { code: 'EXCHANGE_BODY_MISSING', message: 'the center sent no body' }, null);
     const tap = new Sm3Tap();
     const out = createWriteStream(toPath);
     try {
-      await pipeline(Readable.fromWeb(res.body as import('node:stream/web').ReadableStream), tap, out);
+      await pipeline(res.body, tap, out);
     } catch (err) {
       throw new CenterUnreachableError(this.baseUrl + path, err);
     }
@@ -163,10 +163,10 @@ export class CenterClient {
     return signRequest({ clientId: this.#cred.clientId, privateKeyPem: this.#cred.privateKeyPem, method, path: fullPath, ...body });
   }
 
-  async #fetch(method: string, path: string, init: RequestInit): Promise<Response> {
+  async #fetch(method: string, path: string, init: RequestOptions): Promise<CenterResponse> {
     const url = this.baseUrl + path;
     try {
-      return await fetch(url, { ...init, method, headers: { 'user-agent': this.#userAgent, ...(init.headers as Record<string, string>) } });
+      return await this.#http.request(method, url, { ...init, headers: { 'user-agent': this.#userAgent, ...init.headers } });
     } catch (err) {
       if ((err as Error)?.name === 'AbortError' && init.signal?.aborted && (init.signal.reason as Error)?.name !== 'TimeoutError') throw err;
       throw new CenterUnreachableError(url, err);
@@ -174,7 +174,7 @@ export class CenterClient {
   }
 
   /** The success body as JSON (null when empty), or the problem as a typed error. */
-  async #json(res: Response): Promise<unknown> {
+  async #json(res: CenterResponse): Promise<unknown> {
     let text: string;
     try {
       text = await res.text();
@@ -194,7 +194,8 @@ export class CenterClient {
     if (res.status === 401 && (problem.code === 'AUTH_CLIENT_REVOKED' || problem.code === 'AUTH_CLIENT_UNKNOWN')) {
       throw new CredentialRevokedError(problem.code);
     }
-    const retryAfter = parseRetryAfter(res.headers.get('retry-after')) ?? (typeof problem.retryAfter === 'number' ? problem.retryAfter : null);
+    const header = res.headers['retry-after'];
+    const retryAfter = parseRetryAfter(typeof header === 'string' ? header : null) ?? (typeof problem.retryAfter === 'number' ? problem.retryAfter : null);
     throw new CenterError(res.status, problem, retryAfter);
   }
 }

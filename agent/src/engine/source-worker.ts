@@ -24,6 +24,8 @@ export class SourceWorker {
   #stoppedByCenter = false;
   #lastRunAt: Date | null = null;
   #checkedSource = false;
+  /** True until the first successful extraction shows no extraction error is left on the task (one may be, from before a restart). */
+  #extractErrorShown = true;
 
   constructor(ctx: EngineContext, task: SourceTask, fatal: (err: unknown) => void) {
     this.#ctx = ctx;
@@ -103,6 +105,7 @@ export class SourceWorker {
         this.#checkedSource = false;
         const msg = errorText(err);
         await store.setTaskError(this.taskId, `extract: ${msg}`);
+        this.#extractErrorShown = true;
         log.error('extraction failed', { task: this.taskId, name: task.name, error: msg });
         await this.#extractWake.wait(backoffMs(failures, 5 * 60_000), signal);
       }
@@ -126,8 +129,12 @@ export class SourceWorker {
       }
       const step = await extractStep(store, this.#ctx.node, task, conn, this.#ctx.config.compression);
       if (step.manifest) {
-        const st = await store.task(this.taskId);
-        if (st.lastError?.startsWith('extract:')) await store.setTaskError(this.taskId, null);
+        // A past extraction error is cleared by the first success (looked up once, not per batch).
+        if (this.#extractErrorShown) {
+          const st = await store.task(this.taskId);
+          if (st.lastError?.startsWith('extract:')) await store.setTaskError(this.taskId, null);
+          this.#extractErrorShown = false;
+        }
         log.debug('batch extracted', { task: this.taskId, seq: step.manifest.seq, rows: step.rows, bytes: step.manifest.bytes });
         this.#sendWake.notify();
       }

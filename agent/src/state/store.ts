@@ -74,6 +74,12 @@ export class StateStore {
   readonly #statusWritten = new Map<string, string>();
   readonly #db: PGlite;
   readonly #lock = new Mutex();
+  /**
+   * Outbox depth per task, kept in step with every change of the outbox below: the source loop
+   * asks before every extraction, and a count in the WebAssembly database costs a millisecond or so.
+   * One agent process owns the state directory (lock.ts), so nothing else changes it.
+   */
+  readonly #depth = new Map<string, number>();
 
   private constructor(stateDir: string, db: PGlite) {
     this.stateDir = stateDir;
@@ -169,8 +175,9 @@ export class StateStore {
    */
   async commitBatch(entry: { manifest: Manifest; signature: string; fileName: string }, next: NextPosition) {
     const m = entry.manifest;
-    await this.#lock.run(() =>
-      this.#db.transaction(async (tx) => {
+    // The depth changes under the lock, with the commit: no count can be read in between.
+    await this.#lock.run(async () => {
+      await this.#db.transaction(async (tx) => {
         await tx.query(`INSERT INTO task_state (task_id) VALUES ($1) ON CONFLICT (task_id) DO NOTHING`, [m.taskId]);
         const cur = await tx.query<Row>(`SELECT next_seq FROM task_state WHERE task_id = $1 FOR UPDATE`, [m.taskId]);
         const expected = Number(cur.rows[0].next_seq);
@@ -184,8 +191,9 @@ export class StateStore {
           `UPDATE task_state SET checkpoint = $2, snapshot_id = $3, snapshot_part = $4, next_seq = $5 WHERE task_id = $1`,
           [m.taskId, checkpointText(next.checkpoint), next.snapshotId, next.snapshotPart, m.seq + 1],
         );
-      }),
-    );
+      });
+      this.#adjustDepth(m.taskId, 1);
+    });
   }
 
   /** The task's oldest unsent batch (uploads go strictly in seq order). */
@@ -202,10 +210,17 @@ export class StateStore {
   }
 
   async outboxDepth(taskId?: string): Promise<number> {
-    const rows = taskId
-      ? await this.#q(`SELECT count(*)::int AS n FROM outbox WHERE task_id = $1`, [taskId])
-      : await this.#q(`SELECT count(*)::int AS n FROM outbox`);
-    return Number(rows[0].n);
+    if (!taskId) return Number((await this.#q(`SELECT count(*)::int AS n FROM outbox`))[0].n);
+    const known = this.#depth.get(taskId);
+    if (known !== undefined) return known;
+    const n = Number((await this.#q(`SELECT count(*)::int AS n FROM outbox WHERE task_id = $1`, [taskId]))[0].n);
+    this.#depth.set(taskId, n);
+    return n;
+  }
+
+  #adjustDepth(taskId: string, by: number) {
+    const known = this.#depth.get(taskId);
+    if (known !== undefined) this.#depth.set(taskId, known + by);
   }
 
   async outboxSummary(): Promise<{ depth: number; oldest: Date | null; byTask: Map<string, { depth: number; rows: number }> }> {
@@ -227,8 +242,8 @@ export class StateStore {
 
   /** The center stored the batch (200/201): forget it, then remove its file. */
   async markSent(batchId: string) {
-    const file = await this.#lock.run(() =>
-      this.#db.transaction(async (tx) => {
+    const file = await this.#lock.run(async () => {
+      const sent = await this.#db.transaction(async (tx) => {
         const del = await tx.query<Row>(`DELETE FROM outbox WHERE batch_id = $1 RETURNING task_id, rows, file_path`, [batchId]);
         const row = del.rows[0];
         if (!row) return null;
@@ -236,10 +251,12 @@ export class StateStore {
           `UPDATE task_state SET rows_sent = rows_sent + $2, last_sent_at = now(), last_error = NULL, last_error_at = NULL WHERE task_id = $1`,
           [row.task_id, row.rows],
         );
-        return row.file_path as string;
-      }),
-    );
-    if (file) rmSync(join(this.outboxDir, file), { force: true });
+        return { path: row.file_path as string, taskId: row.task_id as string };
+      });
+      if (sent) this.#adjustDepth(sent.taskId, -1);
+      return sent;
+    });
+    if (file) rmSync(join(this.outboxDir, file.path), { force: true });
   }
 
   /**
@@ -253,6 +270,7 @@ export class StateStore {
         const cur = await tx.query<Row>(`SELECT task_id, seq, manifest FROM outbox WHERE batch_id = $1`, [batchId]);
         if (!cur.rows[0]) return null;
         const m = JSON.parse(cur.rows[0].manifest) as Manifest;
+        this.#depth.delete(m.taskId);
         const del = await tx.query<Row>(`DELETE FROM outbox WHERE task_id = $1 AND seq >= $2 RETURNING file_path`, [m.taskId, m.seq]);
         await rewindTask(tx, m);
         return del.rows.map((r) => r.file_path as string);
