@@ -3,7 +3,7 @@
 // a file is written and fsynced before its row commits, and removed only after its row is gone.
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { PGlite, type Transaction } from '@electric-sql/pglite';
+import { StateDb, type Queryable } from './state-db.ts';
 import type { Checkpoint } from '../connectors/types.ts';
 import type { Manifest } from '../center/types.ts';
 import { Mutex } from './mutex.ts';
@@ -72,7 +72,7 @@ export class StateStore {
   readonly inboxDir: string;
   /** What setTaskStatus last wrote per task (this process holds the state's lock, so it is the truth). */
   readonly #statusWritten = new Map<string, string>();
-  readonly #db: PGlite;
+  readonly #db: StateDb;
   readonly #lock = new Mutex();
   /**
    * Outbox depth per task, kept in step with every change of the outbox below: the source loop
@@ -81,7 +81,7 @@ export class StateStore {
    */
   readonly #depth = new Map<string, number>();
 
-  private constructor(stateDir: string, db: PGlite) {
+  private constructor(stateDir: string, db: StateDb) {
     this.stateDir = stateDir;
     this.outboxDir = join(stateDir, 'outbox');
     this.inboxDir = join(stateDir, 'inbox');
@@ -91,7 +91,7 @@ export class StateStore {
   /** Opens (creating if needed) the state database and removes files a crash left behind. */
   static async open(stateDir: string): Promise<StateStore> {
     mkdirSync(stateDir, { recursive: true, mode: 0o700 });
-    const db = await PGlite.create(join(stateDir, 'state'));
+    const db = await StateDb.open(join(stateDir, 'state'));
     await db.exec(STATE_SCHEMA);
     const store = new StateStore(stateDir, db);
     mkdirSync(store.outboxDir, { recursive: true });
@@ -347,7 +347,7 @@ export class StateStore {
   }
 }
 
-async function rewindTask(tx: Transaction, m: Manifest) {
+async function rewindTask(tx: Queryable, m: Manifest) {
   const snapshotId = m.snapshot ? m.snapshot.id : null;
   const part = m.snapshot ? m.snapshot.part - 1 : 0;
   await tx.query(`UPDATE task_state SET checkpoint = $2, snapshot_id = $3, snapshot_part = $4, next_seq = $5 WHERE task_id = $1`, [
