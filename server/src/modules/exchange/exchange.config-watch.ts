@@ -35,10 +35,11 @@ export async function configVersion(db: Kysely<DB>, node: Node): Promise<string>
 export async function waitForConfigChange(deps: ExchangeDeps, node: Node, q: { version?: string; wait: number }, signal?: AbortSignal) {
   const deadline = Date.now() + q.wait * 1000;
   for (;;) {
+    const mark = deps.waker.mark(`config:${node.id}`);
     const version = await configVersion(deps.db, node);
     if (version !== q.version) return { version, changed: true };
     const left = deadline - Date.now();
     if (left <= 0 || signal?.aborted) return { version, changed: false };
-    await deps.waker.waitConfig(node.id, Math.min(left, RECHECK_MS), signal);
+    await deps.waker.waitConfig(node.id, Math.min(left, RECHECK_MS), signal, mark);
   }
 }

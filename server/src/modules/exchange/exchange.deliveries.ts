@@ -85,6 +85,7 @@ export async function leaseDeliveries(deps: ExchangeDeps, ctx: Ctx, node: Node, 
     // The request's clock (tests move it), advanced by the time spent waiting.
     const now = new Date(ctx.now.getTime() + (Date.now() - started));
     if (signal?.aborted) return { items: [] };
+    const mark = deps.waker.mark(node.id);
     const ready = await nextReady(deps.db, node.id, now, q.limit, windowFor(deps, q.window), await deps.transport.openTargets(node.id));
     if (ready.length) {
       const leased = await deps.db.transaction().execute(async (trx) => {
@@ -124,7 +125,7 @@ export async function leaseDeliveries(deps: ExchangeDeps, ctx: Ctx, node: Node, 
     if (left <= 0 || signal?.aborted) return { items: [] };
     // Woken by an upload or a retry for this node (NATS: by a message routed by any center
     // process); otherwise look again after a while, which also finds leases that ran out.
-    await deps.transport.wait(node.id, left, signal);
+    await deps.transport.wait(node.id, left, signal, mark);
   }
 }
 

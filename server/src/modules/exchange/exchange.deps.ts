@@ -29,18 +29,28 @@ export interface ExchangeSettings {
  */
 export class NodeWaker {
   readonly #events = new EventEmitter().setMaxListeners(0);
+  /** Wake-ups so far per key: a long poll marks before it reads, so one in between is not missed. */
+  readonly #generation = new Map<string, number>();
   wake(nodeId: string) {
-    this.#events.emit(nodeId);
+    this.#bump(nodeId);
   }
   /** What the node runs changed (a task created, changed, paused): its agent's config long poll looks again. */
   wakeConfig(nodeIds: Iterable<string>) {
-    for (const id of new Set(nodeIds)) this.#events.emit(`config:${id}`);
+    for (const id of new Set(nodeIds)) this.#bump(`config:${id}`);
   }
-  waitConfig(nodeId: string, ms: number, signal?: AbortSignal) {
-    return this.wait(`config:${nodeId}`, ms, signal);
+  /**
+   * Taken before a long poll reads the database and given to wait(): a wake-up that comes after
+   * the mark, while the poll was still reading, then ends the wait at once instead of being lost.
+   */
+  mark(key: string): number {
+    return this.#generation.get(key) ?? 0;
   }
-  /** Resolves when the node is woken or after `ms`, whichever is first. */
-  wait(nodeId: string, ms: number, signal?: AbortSignal): Promise<void> {
+  waitConfig(nodeId: string, ms: number, signal?: AbortSignal, since?: number) {
+    return this.wait(`config:${nodeId}`, ms, signal, since);
+  }
+  /** Resolves when the key is woken (or was, after the mark `since`) or after `ms`, whichever is first. */
+  wait(nodeId: string, ms: number, signal?: AbortSignal, since?: number): Promise<void> {
+    if (since !== undefined && this.mark(nodeId) !== since) return Promise.resolve();
     return new Promise((resolve) => {
       const done = () => {
         clearTimeout(timer);
@@ -52,6 +62,10 @@ export class NodeWaker {
       this.#events.once(nodeId, done);
       signal?.addEventListener('abort', done, { once: true });
     });
+  }
+  #bump(key: string) {
+    this.#generation.set(key, this.mark(key) + 1);
+    this.#events.emit(key);
   }
 }
 

@@ -348,6 +348,7 @@ async function enforceSubscriptionGrant(trx: Transaction<DB>, ctx: RequestContex
 export async function fetchEvents(deps: ExchangeDeps, ctx: Ctx, node: Node, id: string, q: { after?: number; limit: number; wait: number }, signal?: AbortSignal) {
   const started = Date.now();
   for (;;) {
+    const mark = deps.waker.mark(`topic:${node.id}`);
     const s = await deps.db.transaction().execute((trx) => enforceSubscriptionGrant(trx, ctx, id));
     if (s.node_id !== node.id) throw subNotFound();
     if (s.status !== 'active') throw stopped({ status: 'stopped', statusCode: s.status_code, statusReason: s.status_reason });
@@ -368,7 +369,7 @@ export async function fetchEvents(deps: ExchangeDeps, ctx: Ctx, node: Node, id: 
         })),
       };
     }
-    await deps.waker.wait(`topic:${node.id}`, Math.min(1000, q.wait * 1000 - (Date.now() - started)), signal);
+    await deps.waker.wait(`topic:${node.id}`, Math.min(1000, q.wait * 1000 - (Date.now() - started)), signal, mark);
   }
 }
 

@@ -104,12 +104,12 @@ export class NatsTransport implements DeliveryTransport {
    * waker. The table is looked at again after at most 5 s, for what only time changes (a lease
    * running out, a back-off) and for rows settled by another process.
    */
-  async wait(nodeId: string, ms: number, signal?: AbortSignal) {
-    if (this.#down) return this.#waker.wait(nodeId, Math.min(ms, 1000), signal);
+  async wait(nodeId: string, ms: number, signal?: AbortSignal, since?: number) {
+    if (this.#down) return this.#waker.wait(nodeId, Math.min(ms, 1000), signal, since);
     const until = Date.now() + Math.min(ms, 5000);
     const targets = await this.#activeTargets(nodeId);
     let woken = false;
-    const waking = this.#waker.wait(nodeId, until - Date.now(), signal).then(() => (woken = true));
+    const waking = this.#waker.wait(nodeId, until - Date.now(), signal, since).then(() => (woken = true));
     while (!woken && !signal?.aborted && !this.#closed) {
       const left = until - Date.now();
       if (left <= 0) return;

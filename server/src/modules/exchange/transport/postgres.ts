@@ -17,9 +17,9 @@ export class PostgresTransport implements DeliveryTransport {
   async openTargets() {
     return null;
   }
-  wait(nodeId: string, ms: number, signal?: AbortSignal) {
+  wait(nodeId: string, ms: number, signal?: AbortSignal, since?: number) {
     // Other center processes' uploads are found on the next tick: the rows are shared, wake-ups not.
-    return this.#waker.wait(nodeId, Math.min(ms, 1000), signal);
+    return this.#waker.wait(nodeId, Math.min(ms, 1000), signal, since);
   }
   async changed(delivery: DeliveryRef) {
     this.#waker.wake(delivery.nodeId);

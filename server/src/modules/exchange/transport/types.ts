@@ -28,8 +28,11 @@ export interface DeliveryTransport {
    * table is the queue). Within a target the lowest open sequence number is still the one leased.
    */
   openTargets(nodeId: string): Promise<Set<string> | null>;
-  /** Resolves when something for the node may have changed, or after at most `ms`. */
-  wait(nodeId: string, ms: number, signal?: AbortSignal): Promise<void>;
+  /**
+   * Resolves when something for the node may have changed, or after at most `ms`; at once when
+   * the node was woken after `since` (NodeWaker.mark, taken before the caller read the table).
+   */
+  wait(nodeId: string, ms: number, signal?: AbortSignal, since?: number): Promise<void>;
   /** A delivery's row changed: applied, failed, queued again by a retry. */
   changed(delivery: DeliveryRef): Promise<void>;
   /** After the publishing transaction committed: these topic events exist as rows. */
