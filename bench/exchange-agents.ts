@@ -49,7 +49,7 @@ export class AgentProcess {
     // (10 s): a new task reaches the agent through its configuration watch, at once.
     writeFileSync(
       this.config,
-      `center:\n  url: ${centerUrl}\nstateDir: ./${name}-state\nlog:\n  level: debug\nconnections:\n  ${connection}:\n    kind: postgres\n    url: \${${envName}}\n`,
+      `center:\n  url: ${centerUrl}\nstateDir: ./${name}-state\ncompression: ${process.env.BENCH_COMPRESSION === 'none' ? 'none' : 'zstd'}\nlog:\n  level: debug\nconnections:\n  ${connection}:\n    kind: postgres\n    url: \${${envName}}\n`,
     );
   }
 
