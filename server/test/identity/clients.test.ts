@@ -126,6 +126,26 @@ describe('signed requests', () => {
     expect(row.last_used_at!.getTime()).toBe(t.clock.now().getTime());
   });
 
+  it('last use and old nonces are written at most once a minute per client, not on every call', async () => {
+    const lastUsed = async () => (await t.database.db.selectFrom('identity.client').select('last_used_at').where('id', '=', main.id).executeTakeFirstOrThrow()).last_used_at!.getTime();
+    t.clock.advance(61_000);
+    expect((await signed(MAIN, main.keys, 'GET', '/api/auth/me')).status).toBe(200);
+    const first = await lastUsed();
+    expect(first).toBe(t.clock.now().getTime());
+    t.clock.advance(30_000);
+    expect((await signed(MAIN, main.keys, 'GET', '/api/auth/me')).status).toBe(200);
+    expect(await lastUsed()).toBe(first);
+    // Every call's nonce is still stored (a replay is refused whatever the bookkeeping does).
+    expect((await nonceRows(main.id)).length).toBeGreaterThanOrEqual(2);
+    // Past the freshness window (2 × 5 minutes) the next refresh drops the old nonces.
+    t.clock.advance(11 * 60_000);
+    expect((await signed(MAIN, main.keys, 'GET', '/api/auth/me')).status).toBe(200);
+    expect(await lastUsed()).toBe(t.clock.now().getTime());
+    const left = await nonceRows(main.id);
+    expect(left.every((n) => n.seen_at.getTime() > t.clock.now().getTime() - 10 * 60_000)).toBe(true);
+    expect(left).toHaveLength(1);
+  });
+
   it('signs the query string too', async () => {
     const path = '/api/departments?divisionCode=360100&includeSubdivisions=false&pageSize=50';
     const res = await signed(MAIN, main.keys, 'GET', path);

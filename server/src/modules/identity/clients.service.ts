@@ -130,6 +130,9 @@ export async function revokeClient(deps: IdentityDeps, ctx: Ctx, id: string) {
   });
 }
 
+/** How stale a client's last_used_at may get before a signed request refreshes it. */
+const TOUCH_EVERY_MS = 60_000;
+
 /**
  * Authenticates an SM2-signed request (docs/api-signing.md). Order matters: freshness and the
  * signature are checked before the nonce is stored, so nobody can burn another client's nonces.
@@ -147,19 +150,22 @@ export async function authenticateSignedRequest(
   if (!verifyRequestSignature({ publicKey: row.public_key, method: req.method, path: req.path, body: req.body ?? Buffer.alloc(0), bodySm3: req.bodySm3, headers: req.headers })) {
     throw new AppError('AUTH_SIGNATURE_INVALID');
   }
-  const fresh = await deps.db.transaction().execute(async (trx) => {
-    const inserted = await trx
-      .insertInto('identity.client_nonce')
-      .values({ client_id: row.id, nonce: h.nonce, seen_at: req.now })
-      .onConflict((oc) => oc.doNothing())
-      .returning('nonce')
-      .executeTakeFirst();
-    await trx.updateTable('identity.client').set({ last_used_at: req.now }).where('id', '=', row.id).execute();
-    // Nonces only need to outlive the freshness window.
-    await trx.deleteFrom('identity.client_nonce').where('client_id', '=', row.id).where('seen_at', '<', new Date(req.now.getTime() - 2 * MAX_CLOCK_SKEW_MS)).execute();
-    return inserted !== undefined;
-  });
+  const fresh = await deps.db
+    .insertInto('identity.client_nonce')
+    .values({ client_id: row.id, nonce: h.nonce, seen_at: req.now })
+    .onConflict((oc) => oc.doNothing())
+    .returning('nonce')
+    .executeTakeFirst();
   if (!fresh) throw new AppError('AUTH_NONCE_REPLAYED');
+  // Bookkeeping at most once a minute per client, not on every call (an agent signs several a
+  // second): when the client was last used, and dropping nonces that have outlived the freshness
+  // window (they are kept only to refuse a replay within it).
+  if (!row.last_used_at || req.now.getTime() - row.last_used_at.getTime() >= TOUCH_EVERY_MS) {
+    await deps.db.transaction().execute(async (trx) => {
+      await trx.updateTable('identity.client').set({ last_used_at: req.now }).where('id', '=', row.id).execute();
+      await trx.deleteFrom('identity.client_nonce').where('client_id', '=', row.id).where('seen_at', '<', new Date(req.now.getTime() - 2 * MAX_CLOCK_SKEW_MS)).execute();
+    });
+  }
   const roles = await rolesOf(deps.db, [row.id]);
   return {
     kind: 'client',
