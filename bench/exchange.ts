@@ -9,7 +9,7 @@
  *   npm run bench:exchange
  *   BENCH_ROWS=100000 BENCH_BATCH=50000 BENCH_IN_FLIGHT=4 npm run bench:exchange
  *
- * Knobs: BENCH_ROWS (1,000,000), BENCH_BATCH (task batchSize, 50,000), BENCH_IN_FLIGHT (task
+ * Knobs: BENCH_ROWS (1,000,000), BENCH_BATCH (task batchSize, 100,000), BENCH_IN_FLIGHT (task
  * maxInFlight, 4), BENCH_CHANGED (10,000), BENCH_LATENCY_ROUNDS (3), BENCH_DATABASE_URL (the
  * PostgreSQL server where the center, source and target scratch databases are made), BENCH_KEEP=1
  * keeps the databases, BENCH_COMPRESSION=none has the agents send plain CSV (default zstd, ADR 0013),
@@ -26,7 +26,7 @@ import { AgentProcess, type LogEvent } from './exchange-agents.ts';
 import { FIELDS, recordCalls, startCenter, type CallRecord, type Center } from './exchange-center.ts';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
-const BATCH = Number(process.env.BENCH_BATCH ?? 50_000);
+const BATCH = Number(process.env.BENCH_BATCH ?? 100_000);
 const IN_FLIGHT = Number(process.env.BENCH_IN_FLIGHT ?? 4);
 const CHANGED = Math.min(Number(process.env.BENCH_CHANGED ?? 10_000), ROWS);
 const LATENCY_ROUNDS = Number(process.env.BENCH_LATENCY_ROUNDS ?? 3);
