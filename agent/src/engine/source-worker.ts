@@ -25,7 +25,7 @@ export class SourceWorker {
   #lastRunAt: Date | null = null;
   #checkedSource = false;
   /** True until the first successful extraction shows no extraction error is left on the task (one may be, from before a restart). */
-  #extractErrorShown = true;
+  #extractErrorMaybeLeft = true;
 
   constructor(ctx: EngineContext, task: SourceTask, fatal: (err: unknown) => void) {
     this.#ctx = ctx;
@@ -105,7 +105,7 @@ export class SourceWorker {
         this.#checkedSource = false;
         const msg = errorText(err);
         await store.setTaskError(this.taskId, `extract: ${msg}`);
-        this.#extractErrorShown = true;
+        this.#extractErrorMaybeLeft = true;
         log.error('extraction failed', { task: this.taskId, name: task.name, error: msg });
         await this.#extractWake.wait(backoffMs(failures, 5 * 60_000), signal);
       }
@@ -130,10 +130,10 @@ export class SourceWorker {
       const step = await extractStep(store, this.#ctx.node, task, conn, this.#ctx.config.compression);
       if (step.manifest) {
         // A past extraction error is cleared by the first success (looked up once, not per batch).
-        if (this.#extractErrorShown) {
+        if (this.#extractErrorMaybeLeft) {
           const st = await store.task(this.taskId);
           if (st.lastError?.startsWith('extract:')) await store.setTaskError(this.taskId, null);
-          this.#extractErrorShown = false;
+          this.#extractErrorMaybeLeft = false;
         }
         log.debug('batch extracted', { task: this.taskId, seq: step.manifest.seq, rows: step.rows, bytes: step.manifest.bytes });
         this.#sendWake.notify();
