@@ -21,6 +21,7 @@ import { ProgressReporter } from './progress.ts';
 import { ensureNodeKey, nodeJsonPath, nodeKeyPath, readCredential, readIdentity, writeIdentity, NotEnrolledError } from './state/identity.ts';
 import { acquireLock, lockHolder, StateLockedError } from './state/lock.ts';
 import { StateStore } from './state/store.ts';
+import { UploadGate } from './engine/upload-gate.ts';
 
 export const AGENT_VERSION: string = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
 
@@ -187,7 +188,7 @@ async function openAgent(file: string, log: Logger, signal: AbortSignal): Promis
   }
   const connections = new Connections(config);
   const client = new CenterClient(config.center.url, node, { userAgent: `zhengtong-agent/${AGENT_VERSION}` });
-  const ctx: EngineContext = { config, store, client, connections, node, log, signal, version: AGENT_VERSION, hostname: osHostname() };
+  const ctx: EngineContext = { config, store, client, connections, node, log, signal, version: AGENT_VERSION, hostname: osHostname(), uploads: new UploadGate() };
   return {
     config,
     ctx,

@@ -5,6 +5,7 @@ import type { Logger } from '../log.ts';
 import type { NodeCredential } from '../state/identity.ts';
 import type { StateStore } from '../state/store.ts';
 import type { Connections } from './connections.ts';
+import type { UploadGate } from './upload-gate.ts';
 
 export interface EngineContext {
   config: AgentConfig;
@@ -17,6 +18,8 @@ export interface EngineContext {
   signal: AbortSignal;
   version: string;
   hostname: string;
+  /** The agent's upload slots, shared by its tasks in priority order. */
+  uploads: UploadGate;
 }
 
 /** "CODE: message" for a stored last error, whatever was thrown. */

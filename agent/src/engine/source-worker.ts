@@ -155,8 +155,20 @@ export class SourceWorker {
         await this.#sendWake.wait(IDLE_CHECK_MS, signal);
         continue;
       }
+      // Tasks take turns on the link, the highest priority first (upload-gate.ts).
+      let release: () => void;
+      try {
+        release = await this.#ctx.uploads.acquire(this.#task.strategy.priority, signal);
+      } catch {
+        return; // shutting down while waiting for a slot
+      }
       // The upload in progress is not aborted at shutdown: it is the step that finishes.
-      const outcome = await sendBatch(store, client, head);
+      let outcome: Awaited<ReturnType<typeof sendBatch>>;
+      try {
+        outcome = await sendBatch(store, client, head);
+      } finally {
+        release();
+      }
       switch (outcome.kind) {
         case 'sent':
           failures = 0;
