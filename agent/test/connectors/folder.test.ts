@@ -40,6 +40,9 @@ describe('folder connector', () => {
     expect(first).toEqual({ name: 'a.pdf', path: join(src, 'a.pdf'), bytes: 5, checkpoint: [String(t(1).getTime()), 'a.pdf'] });
     // A file arriving later (newer time) is listed next; a file still being written is left alone.
     await writeFile(join(src, 'e.pdf'), 'e');
+    // mtimes have fractions of a millisecond: within the same millisecond as the write, even
+    // minAgeMs 0 finds the file "newer than now" (a CI run once did).
+    await new Promise((r) => setTimeout(r, 5));
     expect((await folder.listNew(after, 10)).map((f) => f.name)).toEqual(['e.pdf']);
     expect(await createFolderConnector({ path: src, minAgeMs: 60_000 }).listNew(after, 10)).toEqual([]);
 
