@@ -41,6 +41,32 @@ async function addBatch(store: StateStore, m: Manifest, next: string[] | null) {
 }
 
 describe('agent state', () => {
+  it('keeps the outbox depth it remembers equal to the table, whatever runs at the same time', async () => {
+    const dir = join(root, 'depth');
+    const store = await StateStore.open(dir);
+    const counted = async () => (await store.outbox(TASK)).length;
+    try {
+      // The first count and a commit started together: neither misses the other.
+      const m1 = manifest(1, null, '["1"]');
+      const [depth] = await Promise.all([store.outboxDepth(TASK), addBatch(store, m1, ['1'])]);
+      expect([0, 1]).toContain(depth);
+      expect(await store.outboxDepth(TASK)).toBe(await counted());
+      const m2 = manifest(2, '["1"]', '["2"]');
+      const m3 = manifest(3, '["2"]', '["3"]');
+      await addBatch(store, m2, ['2']);
+      await Promise.all([store.markSent(m1.batchId), addBatch(store, m3, ['3']), store.outboxDepth(TASK)]);
+      expect(await store.outboxDepth(TASK)).toBe(2);
+      expect(await counted()).toBe(2);
+      await store.markSent(m1.batchId); // already gone: nothing changes
+      expect(await store.outboxDepth(TASK)).toBe(2);
+      await store.rewindTo(m2.batchId);
+      expect(await store.outboxDepth(TASK)).toBe(0);
+      expect(await counted()).toBe(0);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('commits the outbox row and the advanced checkpoint together, or neither', async () => {
     const dir = join(root, 'atomic');
     const store = await StateStore.open(dir);

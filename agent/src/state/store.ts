@@ -213,9 +213,12 @@ export class StateStore {
     if (!taskId) return Number((await this.#q(`SELECT count(*)::int AS n FROM outbox`))[0].n);
     const known = this.#depth.get(taskId);
     if (known !== undefined) return known;
-    const n = Number((await this.#q(`SELECT count(*)::int AS n FROM outbox WHERE task_id = $1`, [taskId]))[0].n);
-    this.#depth.set(taskId, n);
-    return n;
+    // Counted and remembered under the lock, so no commit can come between the two.
+    return this.#lock.run(async () => {
+      const n = Number((await this.#db.query<Row>(`SELECT count(*)::int AS n FROM outbox WHERE task_id = $1`, [taskId])).rows[0].n);
+      this.#depth.set(taskId, n);
+      return n;
+    });
   }
 
   #adjustDepth(taskId: string, by: number) {
