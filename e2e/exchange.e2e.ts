@@ -67,6 +67,12 @@ const shot = (page: Page, name: string) => page.screenshot({ path: join(SHOTS, `
 
 /** The error antd shows under the form item holding the element with this test id. */
 const fieldError = (page: Page, testId: string) => page.locator('.ant-form-item', { has: byTestId(page, testId) }).locator('.ant-form-item-explain');
+/** Waits for the server's error to land under the input `testId` and checks its text. */
+async function expectFieldError(page: Page, testId: string, text: string) {
+  const error = fieldError(page, testId).first();
+  await error.waitFor({ timeout: SLOW });
+  await expect(error.textContent()).resolves.toContain(text);
+}
 
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
@@ -204,9 +210,7 @@ describe('exchange console', () => {
     for (const f of ['uscc', 'name', 'legal_rep_id']) await byTestId(officer, `task-field-include-${f}`).check();
     // Second mistake: legal_rep_id (conditional, not granted) travels too.
     await byTestId(officer, 'task-form-submit').click();
-    const refused = fieldError(officer, 'task-target-grant-0').first();
-    await refused.waitFor({ timeout: SLOW });
-    await expect(refused.textContent()).resolves.toContain('授权未包含信息项：legal_rep_id');
+    await expectFieldError(officer, 'task-target-grant-0', '授权未包含信息项：legal_rep_id');
     await shot(officer, 'task-refused');
     await byTestId(officer, 'task-field-include-legal_rep_id').uncheck();
     // Third: a custom mask on the name, and a target column map with a bad column name.
@@ -215,9 +219,7 @@ describe('exchange console', () => {
     await fill(officer, 'task-field-keep-end-name', '0');
     await fill(officer, 'task-target-column-map-0', 'name=bad-name');
     await byTestId(officer, 'task-form-submit').click();
-    const badColumn = fieldError(officer, 'task-target-column-map-0').first();
-    await badColumn.waitFor({ timeout: SLOW });
-    await expect(badColumn.textContent()).resolves.toContain('列名不合法：bad-name');
+    await expectFieldError(officer, 'task-target-column-map-0', '列名不合法：bad-name');
     await fill(officer, 'task-target-column-map-0', 'name=name');
     await byTestId(officer, 'task-form-submit').click();
     await byTestId(officer, 'page-exchange-task').waitFor({ timeout: SLOW });
@@ -371,9 +373,7 @@ describe('exchange console', () => {
     await byTestId(officer, 'task-form-window').click();
     await fill(officer, 'task-form-window-from', '25:00');
     await byTestId(officer, 'task-edit-save').click();
-    const bad = fieldError(officer, 'task-form-window-from').first();
-    await bad.waitFor({ timeout: SLOW });
-    await expect(bad.textContent()).resolves.toContain('HH:MM');
+    await expectFieldError(officer, 'task-form-window-from', 'HH:MM');
     await fill(officer, 'task-form-window-from', '23:00');
     await byTestId(officer, 'task-edit-save').click();
     await byTestId(officer, 'task-edit-form').waitFor({ state: 'detached', timeout: SLOW });
