@@ -3,7 +3,7 @@
 // the source (row count and a checksum over all rows) with nothing lost and nothing twice.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { taskBody } from '../../server/test/exchange/helpers.ts';
 import { digest, DST_SUM, insertEnterprises, Relay, SRC_SUM, World } from './e2e-helpers.ts';
 
@@ -34,6 +34,10 @@ beforeAll(async () => {
   expect(res.status, res.text).toBe(201);
   taskId = res.body.id;
 }, 180_000);
+afterEach(async () => {
+  await relay?.up();
+  await w.killAgents();
+});
 afterAll(async () => {
   await relay?.down();
   await w.stop();

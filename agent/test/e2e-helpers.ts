@@ -90,8 +90,14 @@ export class World {
     await this.dst.query(`CREATE TABLE enterprise_copy (uscc text PRIMARY KEY, name text)`);
   }
 
+  /** Kills the agents still running, so a test that failed midway does not hold the next one's state. */
+  async killAgents() {
+    const running = this.#children.map(({ child: c }) => c).filter((c) => c.exitCode === null && c.signalCode === null);
+    await Promise.all(running.map((c) => new Promise((res) => c.once('close', res).kill('SIGKILL'))));
+  }
+
   async stop() {
-    for (const { child: c } of this.#children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+    await this.killAgents();
     if (this.#tick) clearInterval(this.#tick);
     await this.src?.end();
     await this.dst?.end();
@@ -145,6 +151,7 @@ export class Relay {
   }
 
   async up(): Promise<void> {
+    if (this.#server) return;
     const server = createServer((client) => {
       const upstream = connect(this.#target, '127.0.0.1');
       for (const s of [client, upstream]) {

@@ -25,11 +25,20 @@ export class CenterClient {
   readonly #cred: CenterCredential | null;
   readonly #userAgent: string;
   readonly #http = new CenterHttp();
+  #answered: (() => void) | null = null;
 
   constructor(baseUrl: string, cred: CenterCredential | null, opts: { userAgent?: string } = {}) {
     this.baseUrl = baseUrl.replace(/\/+$/, '');
     this.#cred = cred;
     this.#userAgent = opts.userAgent ?? 'zhengtong-agent';
+  }
+
+  /**
+   * Called after every call the center answered with success, whichever loop made it: an upload
+   * after an outage tells the agent the center is back before the next heartbeat does.
+   */
+  onAnswer(listener: () => void) {
+    this.#answered = listener;
   }
 
   /** `POST /api/exchange/enrol` — unsigned; the one-time token is the credential. */
@@ -166,7 +175,9 @@ export class CenterClient {
   async #fetch(method: string, path: string, init: RequestOptions): Promise<CenterResponse> {
     const url = this.baseUrl + path;
     try {
-      return await this.#http.request(method, url, { ...init, headers: { 'user-agent': this.#userAgent, ...init.headers } });
+      const res = await this.#http.request(method, url, { ...init, headers: { 'user-agent': this.#userAgent, ...init.headers } });
+      if (res.ok) this.#answered?.();
+      return res;
     } catch (err) {
       if ((err as Error)?.name === 'AbortError' && init.signal?.aborted && (init.signal.reason as Error)?.name !== 'TimeoutError') throw err;
       throw new CenterUnreachableError(url, err);

@@ -27,11 +27,27 @@ export class AgentRunner {
   #centerError: string | null = null;
   #lastContactAt: Date | null = null;
   readonly #configWake = new Wakeup();
+  readonly #heartbeatWake = new Wakeup();
   #heartbeating: Promise<void> = Promise.resolve();
 
   /** `ctx.signal` is the caller's stop signal; the runner also stops itself on a fatal error. */
   constructor(ctx: EngineContext) {
     this.#ctx = { ...ctx, signal: AbortSignal.any([ctx.signal, this.#abort.signal]) };
+    ctx.client.onAnswer(() => this.#centerAnswered());
+  }
+
+  /**
+   * Any successful call (an upload, a poll, a heartbeat) shows the center is reachable. After an
+   * outage the first one says so and brings the heartbeat forward, so the log, `status` and the
+   * configuration catch up at once instead of at the next heartbeat.
+   */
+  #centerAnswered() {
+    this.#lastContactAt = new Date();
+    if (this.#reachable !== false) return;
+    this.#reachable = true;
+    this.#centerError = null;
+    this.#ctx.log.info('center reachable again');
+    this.#heartbeatWake.notify();
   }
 
   async run(): Promise<void> {
@@ -64,7 +80,7 @@ export class AgentRunner {
   async #heartbeatLoop() {
     const { signal, config } = this.#ctx;
     while (!signal.aborted) {
-      await sleep(config.heartbeatSeconds * 1000, signal);
+      await this.#heartbeatWake.wait(config.heartbeatSeconds * 1000, signal);
       if (signal.aborted) break;
       await this.#heartbeat();
     }
@@ -111,10 +127,7 @@ export class AgentRunner {
     try {
       const body = await buildHeartbeat(store, { sources: this.#config?.sources ?? [], subscriptions: this.#config?.subscriptions ?? [] }, version, hostname);
       const res = await client.heartbeat(body, this.#ctx.signal);
-      if (this.#reachable === false) log.info('center reachable again');
-      this.#reachable = true;
-      this.#centerError = null;
-      this.#lastContactAt = new Date();
+      // The call itself has already marked the center reachable (#centerAnswered).
       await this.#applyConfig(res);
       await cacheConfig(store, res);
       return true;
