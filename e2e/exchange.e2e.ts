@@ -103,8 +103,8 @@ describe('exchange console', () => {
     await byTestId(page, 'nav-exchange-nodes').click();
     await byTestId(page, 'page-exchange-nodes').waitFor();
     for (const [code, name, dept] of [
-      ['nc-amr-01', '南昌市市场监管局前置机', '南昌市市场监督管理局'],
-      ['nc-approval-01', '南昌市行政审批局前置机', '南昌市行政审批局'],
+      ['nc-amr-02', '南昌市市场监管局二号前置机', '南昌市市场监督管理局'],
+      ['nc-approval-02', '南昌市行政审批局二号前置机', '南昌市行政审批局'],
     ]) {
       await byTestId(page, 'node-register').click();
       await choose(page, 'node-register-department', dept);
@@ -116,7 +116,7 @@ describe('exchange console', () => {
       expect(token).toMatch(/^zt-enrol-/);
       await expect(byTestId(page, 'enrol-command').textContent()).resolves.toBe(`zhengtong-agent enrol --center ${server.url} --token ${token}`);
       tokens[code] = token;
-      if (code === 'nc-amr-01') {
+      if (code === 'nc-amr-02') {
         await page.waitForTimeout(500); // the modal's opening animation
         await shot(page, 'token');
       }
@@ -132,16 +132,16 @@ describe('exchange console', () => {
   it('the nodes enrol with their tokens and report heartbeats', async () => {
     src = new E2eNode(server.url);
     dst = new E2eNode(server.url);
-    await src.enrol(tokens['nc-amr-01']);
-    await dst.enrol(tokens['nc-approval-01']);
+    await src.enrol(tokens['nc-amr-02']);
+    await dst.enrol(tokens['nc-approval-02']);
     await src.heartbeat({ queueDepth: 2, lagSeconds: 1 });
     await dst.heartbeat();
     const page = await loginAs(browser, server.url, 'nc_admin');
     await page.goto(`${server.url}/exchange/nodes`);
-    await page.locator('[data-testid="node-row-nc-amr-01"][data-health="online"]').waitFor({ timeout: SLOW });
-    await page.locator('[data-testid="node-row-nc-approval-01"][data-health="online"]').waitFor({ timeout: SLOW });
+    await page.locator('[data-testid="node-row-nc-amr-02"][data-health="online"]').waitFor({ timeout: SLOW });
+    await page.locator('[data-testid="node-row-nc-approval-02"][data-health="online"]').waitFor({ timeout: SLOW });
     await shot(page, 'nodes');
-    await byTestId(page, 'node-row-nc-amr-01').locator('[data-testid="node-open"]').click();
+    await byTestId(page, 'node-row-nc-amr-02').locator('[data-testid="node-open"]').click();
     await byTestId(page, 'page-exchange-node').waitFor();
     await expect(byTestId(page, 'node-agent-version').textContent()).resolves.toBe('0.1.0-e2e');
     await expect(byTestId(page, 'node-queue-depth').textContent()).resolves.toBe('2');
@@ -151,11 +151,11 @@ describe('exchange console', () => {
 
   it('a pending node gets a new token (the old one stops working) and is revoked with reasons', async () => {
     const admin = await session('nc_admin');
-    const { items } = await admin('GET', '/api/exchange/nodes?q=nc-amr-01');
-    const registered = await admin('POST', '/api/exchange/nodes', { code: 'nc-amr-02', name: '南昌市市场监管局备用前置机', departmentId: items[0].departmentId });
+    const { items } = await admin('GET', '/api/exchange/nodes?q=nc-amr-02');
+    const registered = await admin('POST', '/api/exchange/nodes', { code: 'nc-amr-03', name: '南昌市市场监管局备用前置机', departmentId: items[0].departmentId });
     const page = await loginAs(browser, server.url, 'nc_admin');
     await page.goto(`${server.url}/exchange/nodes`);
-    const row = page.locator('[data-testid="node-row-nc-amr-02"][data-health="pending"]');
+    const row = page.locator('[data-testid="node-row-nc-amr-03"][data-health="pending"]');
     await row.waitFor({ timeout: SLOW });
     await row.locator('[data-testid="node-reissue"]').click();
     await settled(page);
@@ -175,7 +175,7 @@ describe('exchange console', () => {
     await page.locator('.ant-form-item', { has: byTestId(page, 'node-revoke-reasons') }).locator('.ant-form-item-explain').waitFor();
     await fill(page, 'node-revoke-reasons', '硬件更换，改用新前置机');
     await byTestId(page, 'node-revoke-confirm').click();
-    await page.locator('[data-testid="node-row-nc-amr-02"][data-health="revoked"]').waitFor({ timeout: SLOW });
+    await page.locator('[data-testid="node-row-nc-amr-03"][data-health="revoked"]').waitFor({ timeout: SLOW });
     await expect(new E2eNode(server.url).enrol(token)).rejects.toThrow(/401/);
     await page.context().close();
   });
@@ -192,14 +192,14 @@ describe('exchange console', () => {
     await byTestId(officer, 'task-field-legal_rep_id').waitFor({ timeout: SLOW });
     await fill(officer, 'task-form-name', '企业登记信息同步至审批局');
     await fill(officer, 'task-field-column-name', 'ent_name');
-    await choose(officer, 'task-form-source-node', 'nc-amr-01');
+    await choose(officer, 'task-form-source-node', 'nc-amr-02');
     await fill(officer, 'task-form-table', 'public.enterprise');
     await byTestId(officer, 'task-form-key-columns').click();
     await officer.keyboard.type('uscc');
     await officer.keyboard.press('Enter');
     await fill(officer, 'task-form-inc-column', 'updated_at');
     await choose(officer, 'task-target-grant-0', '南昌市行政审批局');
-    await choose(officer, 'task-target-node-0', 'nc-approval-01');
+    await choose(officer, 'task-target-node-0', 'nc-approval-02');
     await fill(officer, 'task-target-connection-0', 'warehouse');
     await fill(officer, 'task-target-table-0', 'public.enterprise_copy');
     // First mistake: no field at all; the server's list-level error shows above the fields.
@@ -228,7 +228,7 @@ describe('exchange console', () => {
     expect(made.fields.find((f: { field: string }) => f.field === 'name').mask).toEqual({ keepStart: 1, keepEnd: 0 });
     expect(made.targets[0].columnMap).toEqual({ uscc: 'uscc', name: 'name' });
     await expect(byTestId(officer, 'task-status').getAttribute('data-status')).resolves.toBe('active');
-    await officer.locator('[data-testid="target-row"][data-node="nc-approval-01"]').waitFor();
+    await officer.locator('[data-testid="target-row"][data-node="nc-approval-02"]').waitFor();
     await shot(officer, 'task');
     if (TASK_CREATOR !== 'nc_officer') {
       await creator.context().close();
@@ -295,9 +295,10 @@ describe('exchange console', () => {
     const topology = byTestId(officer, 'topology');
     await topology.waitFor({ timeout: SLOW });
     await byTestId(officer, 'topology-chart').locator('canvas').waitFor();
+    // This test's two nodes and the demo exchange's (npm start loads it, nodes still pending).
     const codes = (await topology.getAttribute('data-node-codes'))!.split(',');
-    expect(codes.sort()).toEqual(['nc-amr-01', 'nc-approval-01']);
-    await expect(topology.getAttribute('data-edges')).resolves.toBe('1');
+    expect(codes.sort()).toEqual(['nc-amr-01', 'nc-amr-02', 'nc-approval-01', 'nc-approval-02']);
+    await expect(topology.getAttribute('data-edges')).resolves.toBe('2');
     await byTestId(officer, 'monitor-warnings').waitFor();
     await officer.waitForTimeout(800); // the graph's first layout animation
     await shot(officer, 'monitor');
@@ -333,11 +334,11 @@ describe('exchange console', () => {
     await consumer.goto(topicUrl);
     await byTestId(consumer, 'topic-subscribe').click();
     await choose(consumer, 'subscribe-grant', '南昌市行政审批局');
-    await choose(consumer, 'subscribe-node', 'nc-approval-01');
+    await choose(consumer, 'subscribe-node', 'nc-approval-02');
     await fill(consumer, 'subscribe-connection', 'warehouse');
     await fill(consumer, 'subscribe-table', 'public.enterprise_latest');
     await byTestId(consumer, 'subscribe-submit').click();
-    const row = consumer.locator('[data-testid="subscription-row"][data-node="nc-approval-01"]');
+    const row = consumer.locator('[data-testid="subscription-row"][data-node="nc-approval-02"]');
     await row.waitFor({ timeout: SLOW });
     // Subscribed from the start of the retention window: the event published before is waiting.
     await expect(row.locator('[data-testid="subscription-backlog"]').textContent()).resolves.toBe('1');

@@ -69,13 +69,18 @@ export class World {
 
   /** `env` configures the center, e.g. a short EXCHANGE_LEASE_SECONDS for crash tests. */
   async start(env: Record<string, string> = {}) {
+    await this.startCenter(env);
+    this.cast = await exchangeCast(this.t);
+    await this.startDatabases();
+  }
+
+  /** The center alone, listening on a free port, with nothing registered yet. */
+  async startCenter(env: Record<string, string> = {}) {
     this.t = await createTestApp({ env });
     // Signed requests are checked against the center's clock: keep it on real time.
     this.#tick = setInterval(() => this.t.clock.set(new Date()), 200);
     await this.t.app.http.listen({ port: 0, host: '127.0.0.1' });
     this.centerUrl = `http://127.0.0.1:${(this.t.app.http.server.address() as { port: number }).port}`;
-    this.cast = await exchangeCast(this.t);
-    await this.startDatabases();
   }
 
   /** The source and target databases with their tables (also for a center run as a child process). */

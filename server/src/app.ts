@@ -36,6 +36,8 @@ export interface App {
   remindNow(): Promise<number>;
   /** Runs the exchange watch now (warnings, expiry); returns how many warnings were raised. */
   watchNow(): Promise<number>;
+  /** The exchange module's dependencies (the demo seed acts through its services). */
+  exchange: ExchangeDeps;
   /** Starts the in-process background worker (audit sealing, deadline notices, exchange watch). */
   startWorker(): void;
   close(): Promise<void>;
@@ -89,6 +91,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   return {
     http,
     calendar,
+    exchange,
     sealNow,
     remindNow,
     watchNow,

@@ -11,6 +11,7 @@ import { migrate } from './db/migrator.ts';
 import { defaultKeyFile, loadOrCreateSigningKey, loadSigningKey, sealAll, verifyAuditLog } from './modules/audit/index.ts';
 import { seedDemo } from './seed/seed.ts';
 import { seedCatalogDemo } from './seed/catalog-demo.ts';
+import { seedExchangeDemo, type ExchangeDemoResult } from './seed/exchange-demo.ts';
 import { every } from './kernel/jobs.ts';
 
 async function withDatabase<T>(config: Config, fn: (db: Database) => Promise<T>): Promise<T> {
@@ -32,6 +33,7 @@ async function serve(opts: { port?: string; seed: boolean }) {
   if (seed) await seedCatalogDemo(database);
   const signingKey = loadOrCreateSigningKey(defaultKeyFile(config.dataDir));
   const app = await buildApp({ config, database, signingKey });
+  const exchangeDemo = seed ? await seedExchangeDemo(database, app.exchange) : null;
   if (config.runWorker) app.startWorker();
   await app.http.listen({ port: config.port, host: config.host });
 
@@ -42,6 +44,7 @@ async function serve(opts: { port?: string; seed: boolean }) {
     console.log(`  Demo accounts${seed.seeded ? ' (just created)' : ''}, password ${seed.users[0].password}:`);
     for (const u of seed.users) console.log(`    ${u.username.padEnd(12)} ${u.note}`);
   }
+  if (exchangeDemo) printEnrolments(exchangeDemo);
   console.log('');
 
   let closing = false;
@@ -62,6 +65,13 @@ async function serve(opts: { port?: string; seed: boolean }) {
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+/** The demo nodes' one-time enrolment tokens, shown once as the console shows a new node's. */
+function printEnrolments(demo: ExchangeDemoResult) {
+  if (!demo.enrolments.length) return;
+  console.log('  Demo exchange nodes, waiting for their agents (docs/exchange.md, "Try it on the demo"):');
+  for (const e of demo.enrolments) console.log(`    ${e.code.padEnd(15)} ${e.name}  enrolment token ${e.token} (valid until ${e.expiresAt})`);
 }
 
 export function cli(): Command {
@@ -120,11 +130,19 @@ export function cli(): Command {
       const result = await withDatabase(config, async (db) => {
         await migrate(db);
         const demo = await seedDemo(db);
-        return { ...demo, catalog: await seedCatalogDemo(db) };
+        const catalog = await seedCatalogDemo(db);
+        // The exchange services need the exchange's dependencies: the app is built, never served.
+        const app = await buildApp({ config, database: db, signingKey: loadOrCreateSigningKey(defaultKeyFile(config.dataDir)), logger: false });
+        try {
+          return { ...demo, catalog, exchange: await seedExchangeDemo(db, app.exchange) };
+        } finally {
+          await app.close();
+        }
       });
       console.log(result.seeded ? 'demo data loaded' : 'demo data was already loaded; nothing changed');
       if (result.catalog.seeded) console.log(`demo catalog: ${result.catalog.created} published entries`);
       for (const u of result.users) console.log(`  ${u.username.padEnd(12)} ${u.password}  ${u.note}`);
+      printEnrolments(result.exchange);
     });
 
   const audit = program.command('audit').description('audit log tools');

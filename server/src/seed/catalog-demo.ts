@@ -2,7 +2,8 @@ import { sql } from 'kysely';
 import type { Database } from '../db/database.ts';
 import type { RequestContext } from '../kernel/context.ts';
 import { createResource, reviewResource, submitResource, type EntryContent, type EntryField } from '../modules/catalog/index.ts';
-import type { Actor, RoleGrant } from '../modules/identity/index.ts';
+import type { Actor } from '../modules/identity/index.ts';
+import { demoActor } from './actors.ts';
 
 /**
  * Demo catalog for `zhengtong serve` / `zhengtong seed` (not for the tests): about fifteen published
@@ -391,18 +392,8 @@ export interface CatalogDemoResult {
 
 /** The platform administrator acts for the seed: the one account allowed to catalogue and review anywhere. */
 async function seedActor(database: Database): Promise<Actor | null> {
-  const db = database.db;
-  const user = await db
-    .selectFrom('identity.user as u')
-    .innerJoin('identity.department as d', 'd.id', 'u.department_id')
-    .innerJoin('identity.division as v', 'v.code', 'd.division_code')
-    .select(['u.id', 'u.display_name', 'd.id as departmentId', 'd.name as departmentName', 'v.code as divisionCode', 'v.path as divisionPath'])
-    .where('u.username', '=', 'admin')
-    .executeTakeFirst();
-  if (!user) return null;
-  const grants = (await db.selectFrom('identity.user_role').select(['role', 'scope']).where('user_id', '=', user.id).execute()) as RoleGrant[];
-  if (!grants.some((g) => g.role === 'platform_admin' && g.scope === 'platform')) return null;
-  return { kind: 'user', id: user.id, name: user.display_name, departmentId: user.departmentId, departmentName: user.departmentName, divisionCode: user.divisionCode, divisionPath: user.divisionPath, grants };
+  const admin = await demoActor(database, 'admin');
+  return admin?.grants.some((g) => g.role === 'platform_admin' && g.scope === 'platform') ? admin : null;
 }
 
 /** Loads the demo catalog once, after the demo organisation (seedDemo). */

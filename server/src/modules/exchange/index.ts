@@ -7,3 +7,7 @@ export { NodeWaker, type ExchangeDeps, type ExchangeSettings } from './exchange.
 export { watchExchange } from './exchange.watch.ts';
 export { exchangeMetrics } from './exchange.overview.ts';
 export { createTransport, type DeliveryTransport } from './transport/index.ts';
+/** For the demo seed, which acts through the same services as the console. */
+export { registerNode } from './exchange.nodes.ts';
+export { createTask } from './exchange.tasks.ts';
+export { createTopic, subscribe } from './exchange.topics.ts';
