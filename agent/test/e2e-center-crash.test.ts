@@ -3,11 +3,11 @@
 // done. The center runs as a real child process and is restarted on the same database, data
 // directory and port. The target table has no key and the target appends, so a batch applied twice
 // would show as extra rows: count and checksum must equal the source's exactly.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { taskBody } from '../../server/test/exchange/helpers.ts';
 import { CenterProcess } from './e2e-center-process.ts';
-import { digest, DST_SUM, insertEnterprises, SRC_SUM, World } from './e2e-helpers.ts';
+import { digest, DST_SUM, insertEnterprises, SRC_SUM, until, World } from './e2e-helpers.ts';
 
 const ROWS = 30_000;
 const BATCH = 200;
@@ -69,6 +69,8 @@ beforeAll(async () => {
   expect(b.code, b.err).toBe(0);
 }, 180_000);
 
+// A test that failed midway must not leave its agents holding the next test's state directory.
+afterEach(() => w.killAgents());
 afterAll(async () => {
   await centerDb?.end();
   await center.stop();
@@ -108,7 +110,13 @@ describe('kill -9 of the center mid-transfer', () => {
 
     const got = await w.until('the target to equal the source after three center crashes', converged, 120_000);
     expect(got.n).toBe(ROWS);
-    const end = await centerState();
+    // The target applies, then acknowledges: the last acknowledgement can still be on its way (or,
+    // if the center died before it arrived, come with the redelivery after the lease).
+    const settled = async () => {
+      const st = await centerState();
+      return st.applied === expectedBatches && st.delivering === 0 ? st : null;
+    };
+    const end = (await until('every delivery acknowledged', settled, 60_000).catch(() => null)) ?? (await centerState());
     // Every batch once at the center (a re-sent upload is recognised by its id), every delivery applied.
     expect(end).toMatchObject({ batches: expectedBatches, rows: ROWS, applied: expectedBatches, delivering: 0 });
     const seqs = (await centerDb.query(`SELECT count(DISTINCT seq)::int AS n FROM exchange.batch WHERE task_id = $1`, [taskId])).rows[0].n;

@@ -34,6 +34,7 @@ beforeAll(async () => {
   expect(res.status, res.text).toBe(201);
   taskId = res.body.id;
 }, 180_000);
+// A test that failed midway must not leave the relay down or its agents holding the next test's state.
 afterEach(async () => {
   await relay?.up();
   await w.killAgents();

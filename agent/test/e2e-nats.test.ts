@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { connect, type JetStreamManager, type NatsConnection } from 'nats';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { taskBody } from '../../server/test/exchange/helpers.ts';
 import { CenterProcess } from './e2e-center-process.ts';
 import { digest, DST_SUM, insertEnterprises, SRC_SUM, World } from './e2e-helpers.ts';
@@ -99,6 +99,8 @@ beforeAll(async () => {
   }
 }, 180_000);
 
+// A test that failed midway must not leave its agents holding the next test's state directory.
+afterEach(() => w.killAgents());
 afterAll(async () => {
   await centerDb?.end();
   await center.stop();

@@ -4,9 +4,9 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { taskBody } from '../../server/test/exchange/helpers.ts';
-import { digest, DST_SUM, insertEnterprises, SRC_SUM, until, World } from './e2e-helpers.ts';
+import { digest, DST_SUM, insertEnterprises, SRC_SUM, World } from './e2e-helpers.ts';
 
 const ROWS = 2500;
 const w = new World();
@@ -20,6 +20,8 @@ beforeAll(async () => {
   srcConf = w.writeConfig('src', 'main', w.srcDb.url);
   dstConf = w.writeConfig('dst', 'warehouse', w.dstDb.url);
 }, 180_000);
+// A test that failed midway must not leave its agents holding the next test's state directory.
+afterEach(() => w.killAgents());
 afterAll(() => w.stop());
 
 describe('exchange end to end with agent processes', () => {
@@ -43,15 +45,15 @@ describe('exchange end to end with agent processes', () => {
     const s = w.agent(srcConf, 'run');
     const d = w.agent(dstConf, 'run');
     const want = await digest(w.src, SRC_SUM);
-    await until('the full load at the target', async () => {
+    await w.until('the full load at the target', async () => {
       const got = await digest(w.dst, DST_SUM);
       return got.n === want.n && got.h === want.h;
-    });
+    }, 120_000);
 
     await w.src.query(`UPDATE enterprise SET ent_name = 'renamed', updated_at = clock_timestamp() WHERE uscc IN ('913601000000000007', '913601000000000008')`);
     await w.src.query(`INSERT INTO enterprise (uscc, ent_name) VALUES ('913601099999999999', 'new one')`);
     const want2 = await digest(w.src, SRC_SUM);
-    await until('the changes at the target', async () => {
+    await w.until('the changes at the target', async () => {
       const got = await digest(w.dst, DST_SUM);
       return got.n === want2.n && got.h === want2.h;
     });
@@ -73,7 +75,7 @@ describe('exchange end to end with agent processes', () => {
     expect(task).toMatchObject({ status: 'active', outboxDepth: 0, lastError: null });
     expect(task.rowsSent).toBe(ROWS + 3);
     expect(JSON.parse(task.checkpoint)[1]).toBe('913601099999999999');
-  });
+  }, 180_000);
 
   it('a target agent that was away catches up with sync --once', async () => {
     await insertEnterprises(w.src, '9136012', 1500);
@@ -93,7 +95,7 @@ describe('exchange end to end with agent processes', () => {
     expect(table.out).toMatch(/Target tasks/);
     expect(table.out).toMatch(/active\s+\d+\s+4,?003/);
     expect(table.out).toMatch(/reachable/);
-  });
+  }, 180_000);
 
   it('a target agent killed with -9 while it holds deliveries gets them back at once when restarted, not after their lease', async () => {
     await insertEnterprises(w.src, '9136013', 3000);
@@ -123,7 +125,7 @@ describe('exchange end to end with agent processes', () => {
     const done = await d.done;
     expect(done.code, done.err).toBe(0);
     expect(done.err).toMatch(/deliveries held by an earlier run handed back released=2/);
-  });
+  }, 180_000);
 
   it('a task paused in the console reaches the running source agent at once, not at its next heartbeat (60 s here)', async () => {
     const slowConf = join(w.dir, 'src-slow.yaml');
@@ -137,6 +139,6 @@ describe('exchange end to end with agent processes', () => {
     await w.until('the resume at the agent', async () => /task status changed .*status=active/.test(s.log()), 15_000);
     s.child.kill('SIGTERM');
     expect((await s.done).code).toBe(0);
-  });
+  }, 180_000);
 });
 

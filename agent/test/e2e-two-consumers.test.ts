@@ -2,7 +2,7 @@
 // their own target agent. One of them is slow (its table is locked, so its agent hangs in apply)
 // and later offline (kill -9): the other still gets every row meanwhile. When the slow one is free
 // again, and when the offline one is started again, it catches up. Both must equal the source.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { departmentId, userId } from '../../server/test/harness.ts';
 import { PURPOSE, registerNode, taskBody } from '../../server/test/exchange/helpers.ts';
@@ -70,6 +70,8 @@ beforeAll(async () => {
   taskId = res.body.id;
 }, 180_000);
 
+// A test that failed midway must not leave its agents holding the next test's state directory.
+afterEach(() => w.killAgents());
 afterAll(async () => {
   await dst2?.end();
   await dst2Db?.drop();
