@@ -97,7 +97,7 @@ describe('publish/subscribe with agent processes', () => {
     expect(one.code, one.err).toBe(0);
     expect(one.out).toContain('accepted 1, duplicates 0, last seq 2501');
     await w.until('the single event at the subscriber', async () => (await stateRows()).get(keyOf(7)) === '最新名称');
-  });
+  }, 180_000);
 
   it('refuses a file with an unknown event type, naming the line', async () => {
     const bad = join(w.dir, 'bad.jsonl');
@@ -158,7 +158,7 @@ describe('publish/subscribe with agent processes', () => {
     });
     expect(st).toMatchObject({ subscriptionId: logSubId, topicCode: TOPIC, mode: 'append', status: 'active', lastError: null });
     await w.until('the error gone at the center', async () => (await subscription(logSubId)).agentError === null);
-  });
+  }, 180_000);
 
   it('a revoked grant stops both subscriptions and status shows GRANT_REVOKED', async () => {
     const revoked = await w.cast.provider.post(`/api/sharing/grants/${w.cast.grantId}/revoke`, { reasons: '用途变更' });
@@ -192,5 +192,5 @@ describe('publish/subscribe with agent processes', () => {
       expect(d.err).toMatch(/subscription rewound at the center; replaying/);
       expect(d.err).not.toMatch(/alreadyApplied=true/);
     }
-  });
+  }, 180_000);
 });
