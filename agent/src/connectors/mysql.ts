@@ -39,6 +39,11 @@ const INSERT_ROWS = 1000;
 const INSERT_BYTES = 1 << 20;
 const OUT_CHUNK = 64 * 1024;
 
+/** A column value as the text it compares back by (dateStrings and bigNumberStrings keep it exact). */
+function rawText(v: unknown): string | null {
+  return v === null || v === undefined ? null : Buffer.isBuffer(v) ? v.toString('utf8') : String(v);
+}
+
 export function createMysqlConnector(opts: MysqlConnectorOptions): DatabaseConnector {
   const base = 'url' in opts ? { uri: opts.url } : { host: opts.host, port: opts.port ?? 3306, user: opts.user, password: opts.password ?? '', database: opts.database };
   const pool = mysql.createPool({
@@ -108,10 +113,14 @@ export function createMysqlConnector(opts: MysqlConnectorOptions): DatabaseConne
    * `(a, b) > (x, y)` spelt out as `a >= x AND (a > x OR b > y)`: MySQL/MariaDB do not use an
    * index for a row-constructor comparison, but do for the leading `a >= x`.
    */
-  function whereClause(spec: SourceSpec, after: Checkpoint | null, infos: MyColumnInfo[]): { sql: string; values: (string | null)[] } {
+  function whereClause(spec: SourceSpec, after: Checkpoint | null, infos: MyColumnInfo[], upTo?: string): { sql: string; values: (string | null)[] } {
     const conds: string[] = [];
     const values: (string | null)[] = [];
     if (spec.incremental) conds.push(`${col(spec.incremental.column)} IS NOT NULL`);
+    if (spec.incremental && upTo !== undefined) {
+      conds.push(`${col(spec.incremental.column)} <= ${castPlaceholder(infos[0])}`);
+      values.push(upTo);
+    }
     if (after !== null) {
       const cols = orderColumns(spec);
       const build = (i: number): string => {
@@ -190,13 +199,28 @@ export function createMysqlConnector(opts: MysqlConnectorOptions): DatabaseConne
       }
     },
 
-    async extract(spec, after, limit, out: Writable): Promise<ExtractResult> {
+    async highWater(spec) {
+      if (!spec.incremental) throw new ConnectorError('SOURCE_QUERY_FAILED', 'a full snapshot has no incremental column');
+      const c = await connect('high water');
+      try {
+        const [rows] = await c.query({ sql: `SELECT MAX(${col(spec.incremental.column)}) FROM ${fromClause(spec)}`, rowsAsArray: true });
+        // Which transactions are open needs the PROCESS privilege a source account should not
+        // have: the settle window then simply runs its full length.
+        return { value: rawText((rows as unknown[][])[0]?.[0]), openTransactions: null };
+      } catch (err) {
+        throw mapMySourceError(err, 'high water');
+      } finally {
+        c.release();
+      }
+    },
+
+    async extract(spec, after, limit, out: Writable, upTo?: string): Promise<ExtractResult> {
       checkCheckpoint(spec, after);
       checkLimit(limit);
       if (spec.fields.length === 0) throw new ConnectorError('SOURCE_QUERY_FAILED', 'the task has no fields');
       return inTransaction('extract', 'START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY', async (c) => {
         const infos = await orderColumnInfo(c, spec);
-        const where = whereClause(spec, after, infos);
+        const where = whereClause(spec, after, infos, upTo);
         const keys = orderColumns(spec);
         const nf = spec.fields.length;
         const sql = `SELECT ${[...spec.fields.map((f) => col(f.column)), ...keys.map(col)].join(', ')} FROM ${fromClause(spec)} ${where.sql} ORDER BY ${keys.map(col).join(', ')} LIMIT ${limit}`;
@@ -234,11 +258,8 @@ export function createMysqlConnector(opts: MysqlConnectorOptions): DatabaseConne
         }
         if (rowCount === 0 || last === null) return { rowCount: 0, checkpoint: null };
         const lastRow = last;
-        const checkpoint = keys.map((_, i) => {
-          const v = lastRow[nf + i];
-          // The checkpoint is the raw column text (not masked, not re-typed) so it compares back exactly.
-          return v === null || v === undefined ? null : Buffer.isBuffer(v) ? v.toString('utf8') : String(v);
-        });
+        // The checkpoint is the raw column text (not masked, not re-typed) so it compares back exactly.
+        const checkpoint = keys.map((_, i) => rawText(lastRow[nf + i]));
         return { rowCount, checkpoint };
       }, (e) => mapMySourceError(e, 'extract'));
     },

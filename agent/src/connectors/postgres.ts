@@ -33,6 +33,11 @@ const APPLIED_TABLE_DDL = `CREATE TABLE IF NOT EXISTS zt_exchange_applied (
   PRIMARY KEY (batch_id, target_id)
 )`;
 
+/** Transactions open in this database, other than the asking one (see highWater). */
+const OPEN_TRANSACTIONS = `SELECT l.virtualxid::text FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+  WHERE l.locktype = 'virtualxid' AND l.granted AND l.pid <> pg_backend_pid()
+    AND a.datid = (SELECT oid FROM pg_database WHERE datname = current_database())`;
+
 export function createPostgresConnector(opts: PostgresConnectorOptions): DatabaseConnector {
   const config: pg.PoolConfig = 'url' in opts && typeof opts.url === 'string'
     ? { connectionString: opts.url }
@@ -92,11 +97,12 @@ export function createPostgresConnector(opts: PostgresConnectorOptions): Databas
     return oids.map((o) => typeNames.get(o)!);
   }
 
-  function whereClause(spec: SourceSpec, after: Checkpoint | null, types: string[]): string {
+  function whereClause(spec: SourceSpec, after: Checkpoint | null, types: string[], upTo?: string): string {
     const conds: string[] = [];
     // A row without an incremental value has no place in the order; admitting it would put a NULL
     // into the checkpoint, after which no row compares greater and the task would stall.
     if (spec.incremental) conds.push(`${col(spec.incremental.column)} IS NOT NULL`);
+    if (spec.incremental && upTo !== undefined) conds.push(`${col(spec.incremental.column)} <= CAST(${pgLiteral(upTo)} AS ${types[0]})`);
     if (after !== null) {
       const cols = orderColumns(spec);
       const vals = after.map((v, i) => (v === null ? `NULL::${types[i]}` : `CAST(${pgLiteral(v)} AS ${types[i]})`));
@@ -163,13 +169,40 @@ export function createPostgresConnector(opts: PostgresConnectorOptions): Databas
       }, (e) => mapPgSourceError(e, 'count'));
     },
 
-    async extract(spec, after, limit, out: Writable): Promise<ExtractResult> {
+    async highWater(spec) {
+      if (!spec.incremental) throw new ConnectorError('SOURCE_QUERY_FAILED', 'a full snapshot has no incremental column');
+      return inTransaction('high water', 'BEGIN READ ONLY', async (c) => {
+        // Every transaction holds a lock on its virtual id from its first moment (when now() is
+        // fixed) to its end, and pg_locks shows them to any user. The list is read after the
+        // maximum, so a transaction missing from it had committed by then, or began after it.
+        // A standby's pg_locks does not show the primary's transactions: no list there.
+        const r = await c.query<{ v: string | null; open: string[] | null }>(
+          `SELECT (SELECT max(${col(spec.incremental!.column)})::text FROM ${fromClause(spec)}) AS v,
+                  CASE WHEN pg_is_in_recovery() THEN NULL ELSE ARRAY(${OPEN_TRANSACTIONS}) END AS open`);
+        return { value: r.rows[0]?.v ?? null, openTransactions: r.rows[0]?.open ?? null };
+      }, (e) => mapPgSourceError(e, 'high water'));
+    },
+
+    async stillOpen(transactions) {
+      if (transactions.length === 0) return [];
+      const c = await connect('open transactions');
+      try {
+        const r = await c.query<{ vxid: string }>(`SELECT l.virtualxid AS vxid FROM pg_locks l WHERE l.locktype = 'virtualxid' AND l.virtualxid = ANY($1::text[])`, [transactions]);
+        return r.rows.map((x) => x.vxid);
+      } catch (err) {
+        throw mapPgSourceError(err, 'open transactions');
+      } finally {
+        c.release();
+      }
+    },
+
+    async extract(spec, after, limit, out: Writable, upTo?: string): Promise<ExtractResult> {
       checkCheckpoint(spec, after);
       checkLimit(limit);
       return inTransaction('extract', 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY', async (c) => {
         const types = await orderTypes(c, spec);
         const from = fromClause(spec);
-        const where = whereClause(spec, after, types);
+        const where = whereClause(spec, after, types, upTo);
         const order = orderBy(spec);
         const copy = c.query(copyOut(`COPY (SELECT ${projection(spec)} FROM ${from} ${where} ${order} LIMIT ${limit}) TO STDOUT WITH (FORMAT csv)`));
         await pumpInto(copy, out);

@@ -24,6 +24,16 @@ export interface SourceSpec {
   fields: FieldSpec[];
 }
 
+export interface HighWater {
+  value: string | null;
+  /**
+   * Transactions open in the source database when `value` was read (PostgreSQL virtual
+   * transaction ids). Once they have all ended, no row at or below `value` can still appear.
+   * Null when the database cannot tell (MySQL/MariaDB without PROCESS, a standby).
+   */
+  openTransactions: string[] | null;
+}
+
 /**
  * Where extraction stopped: the last row's incremental value (if any) followed by its key values,
  * as text. The next batch starts strictly after this tuple. Stored as JSON by the engine.
@@ -48,9 +58,18 @@ export interface DatabaseConnector {
   /**
    * Writes up to `limit` rows after `after` as COPY CSV (columns = spec.fields order, masks
    * applied) into `out`, in (incremental, keys) order, reading one consistent snapshot, and
-   * returns the last row's tuple. Does not end `out`.
+   * returns the last row's tuple. Does not end `out`. `upTo`, for an incremental source, is an
+   * inclusive upper bound on the incremental column (text, as highWater returns it).
    */
-  extract(spec: SourceSpec, after: Checkpoint | null, limit: number, out: Writable): Promise<ExtractResult>;
+  extract(spec: SourceSpec, after: Checkpoint | null, limit: number, out: Writable, upTo?: string): Promise<ExtractResult>;
+  /**
+   * The incremental column's greatest value now, as text (null for an empty source), and the
+   * transactions open in the source database at that moment when the database can tell (settle
+   * window, ADR 0015).
+   */
+  highWater(spec: SourceSpec): Promise<HighWater>;
+  /** Which of these transactions (as highWater listed them) are still open; absent = cannot tell. */
+  stillOpen?(transactions: string[]): Promise<string[]>;
   /**
    * Applies one batch in one transaction together with its `zt_exchange_applied` row (created if
    * missing). If that row already exists nothing changes and alreadyApplied is true. `reopen`,

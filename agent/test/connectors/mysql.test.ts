@@ -168,6 +168,28 @@ describe('MySQL/MariaDB connector', () => {
     expect(await srcA.countPending(spec({ incremental: null }), ['9007199254740991'])).toBe(2);
   });
 
+  it('reports the incremental high-water mark and reads no row past an upTo bound (settle window)', async () => {
+    const [[rows]] = await Promise.all([a.query("SELECT COUNT(*) AS n, DATE_FORMAT(MAX(updated_at), '%Y-%m-%d %H:%i:%s.%f') AS m FROM person WHERE updated_at <= '2026-01-02 00:00:00'")]);
+    const { n, m } = (rows as { n: number | string; m: string }[])[0];
+    expect(await srcA.highWater(spec())).toEqual({ value: '2026-01-03 09:00:00.123456', openTransactions: null });
+    expect((await srcA.highWater(spec({ incremental: { column: 'id', kind: 'sequence' } }))).value).toBe('9007199254740993');
+    let after: Checkpoint | null = null;
+    let got = 0;
+    for (;;) {
+      const col = collector();
+      const r = await srcA.extract(spec(), after, 50, col.out, '2026-01-02 00:00:00.000000');
+      if (r.rowCount === 0) break;
+      got += r.rowCount;
+      after = r.checkpoint;
+    }
+    expect(got).toBe(Number(n));
+    expect(after![0]).toBe(m);
+    // Keys past 2^53 compare exactly against the bound.
+    const col = collector();
+    const r = await srcA.extract(spec({ incremental: { column: 'id', kind: 'sequence' } }), ['9007199254740991', '9007199254740991'], 10, col.out, '9007199254740992');
+    expect(r).toEqual({ rowCount: 1, checkpoint: ['9007199254740992', '9007199254740992'] });
+  });
+
   it('round-trips MariaDB → PostgreSQL → MariaDB with equal content', async () => {
     const batches = await extractBatches(srcA, spec(), 128);
     const toPg: TargetApplySpec = { table: 'public.person', keyColumns: ['id'], mode: 'upsert', columnMap: sameNames };

@@ -146,6 +146,45 @@ describe('PostgreSQL connector', () => {
     await srcDb.query(`DELETE FROM hr.person WHERE id = 26; UPDATE hr.person SET age = 20 + id, updated_at = timestamptz '2026-01-01 00:00:00+00' + ((id - 1) / 5) * interval '1 minute' WHERE id IN (2, 7)`);
   });
 
+  it('reports the incremental high-water mark and reads no row past an upTo bound (settle window)', async () => {
+    expect(await source.highWater(spec())).toEqual({ value: '2026-01-01 00:04:00+00', openTransactions: [] });
+    expect((await source.highWater(spec({ incremental: { column: 'id', kind: 'sequence' } }))).value).toBe('25');
+    // A transaction open in the source database is listed until it ends; one in another database is not.
+    const open = await srcDb.connect();
+    const elsewhere = await dstDb.connect();
+    try {
+      await open.query('BEGIN; SELECT 1');
+      await elsewhere.query('BEGIN; SELECT 1');
+      const hw = await source.highWater(spec());
+      expect(hw.openTransactions).toHaveLength(1);
+      expect(await source.stillOpen!(hw.openTransactions!)).toEqual(hw.openTransactions);
+      await open.query('COMMIT');
+      expect(await source.stillOpen!(hw.openTransactions!)).toEqual([]);
+    } finally {
+      await open.query('ROLLBACK').catch(() => {});
+      await elsewhere.query('ROLLBACK').catch(() => {});
+      open.release();
+      elsewhere.release();
+    }
+    // Up to 00:01 inclusive: the ten rows of the first two minutes, in batches across the bound.
+    const c1 = collector();
+    const r1 = await source.extract(spec(), null, 7, c1.out, '2026-01-01 00:01:00+00');
+    expect(ids(await c1.text())).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    const c2 = collector();
+    const r2 = await source.extract(spec(), r1.checkpoint, 7, c2.out, '2026-01-01 00:01:00+00');
+    expect(ids(await c2.text())).toEqual([8, 9, 10]);
+    expect(r2.checkpoint).toEqual(['2026-01-01 00:01:00+00', '10']);
+    const c3 = collector();
+    expect((await source.extract(spec(), r2.checkpoint, 7, c3.out, '2026-01-01 00:01:00+00')).rowCount).toBe(0);
+    // The bound compares as the column's type: a sequence bound of '9' is not the text '9' (> '10').
+    const c4 = collector();
+    await source.extract(spec({ incremental: { column: 'id', kind: 'sequence' } }), null, 50, c4.out, '9');
+    expect(ids(await c4.text())).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    const empty = spec({ table: null, query: 'SELECT * FROM hr.person WHERE false' });
+    expect((await source.highWater(empty)).value).toBeNull();
+    await expect(source.highWater(spec({ incremental: null }))).rejects.toThrow(/no incremental column/);
+  });
+
   it('reads COPY output exactly as pg-copy-streams does, rows of any size across socket chunks, and keeps the last row', async () => {
     await srcDb.query(`CREATE TABLE hr.wide (id text PRIMARY KEY, v text NOT NULL, updated_at timestamptz NOT NULL)`);
     // Sizes from 1 byte to 300 KB (beyond one output buffer), so message headers and rows fall
