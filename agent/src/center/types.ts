@@ -23,7 +23,14 @@ export interface SourceTask {
   };
   fields: { field: string; column: string; dataType: DataType; mask: { keepStart: number; keepEnd: number } | null }[];
   schedule: Schedule;
-  strategy: { batchSize: number; priority: number; maxInFlight: number; window: { from: string; to: string } | null };
+  strategy: {
+    batchSize: number;
+    priority: number;
+    maxInFlight: number;
+    window: { from: string; to: string } | null;
+    /** Incremental sources read only what was visible this long ago (ADR 0015); absent from older centers: 0. */
+    settleSeconds?: number;
+  };
 }
 
 export interface TargetSpec {

@@ -11,6 +11,7 @@ import type { BodyEncoding, Manifest, SourceTask } from '../center/types.ts';
 import { checkpointText, parseCheckpoint, type NextPosition, type StateStore } from '../state/store.ts';
 import { writeBatchFile } from './batch-file.ts';
 import { buildManifest, contentTypeOf, signBatchManifest } from './manifest.ts';
+import { SettleHorizon } from './settle.ts';
 
 export interface SourceNode {
   nodeId: string;
@@ -35,15 +36,37 @@ export function sourceSpec(task: SourceTask): SourceSpec {
   };
 }
 
-/** `encoding` applies to row batches; files travel as they are (mostly compressed already). */
-export function extractStep(store: StateStore, node: SourceNode, task: SourceTask, conn: DatabaseConnector | FolderConnector, encoding: BodyEncoding = 'zstd'): Promise<ExtractStep> {
-  return conn.kind === 'folder' ? extractFile(store, node, task, conn) : extractRows(store, node, task, conn, encoding);
+export interface ExtractOptions {
+  /** Row batches: zstd (default) or identity. Files travel as they are (mostly compressed already). */
+  encoding?: BodyEncoding;
+  /**
+   * The task's settle window state, kept by the caller across steps. Without one, a task with a
+   * settle window waits the whole window at every step.
+   */
+  horizon?: SettleHorizon;
+  signal?: AbortSignal;
 }
 
-async function extractRows(store: StateStore, node: SourceNode, task: SourceTask, db: DatabaseConnector, encoding: BodyEncoding): Promise<ExtractStep> {
+export function extractStep(store: StateStore, node: SourceNode, task: SourceTask, conn: DatabaseConnector | FolderConnector, opts: ExtractOptions = {}): Promise<ExtractStep> {
+  return conn.kind === 'folder' ? extractFile(store, node, task, conn) : extractRows(store, node, task, conn, opts);
+}
+
+const NOTHING: ExtractStep = Object.freeze({ rows: 0, manifest: null, more: false });
+
+async function extractRows(store: StateStore, node: SourceNode, task: SourceTask, db: DatabaseConnector, opts: ExtractOptions): Promise<ExtractStep> {
   const spec = sourceSpec(task);
+  const encoding = opts.encoding ?? 'zstd';
   const batchSize = Math.max(1, task.strategy.batchSize);
   const snapshotMode = spec.incremental === null;
+  // A full snapshot reads one consistent snapshot and needs no settle window.
+  const settleSeconds = snapshotMode ? 0 : (task.strategy.settleSeconds ?? 0);
+  let upTo: string | undefined;
+  if (settleSeconds > 0) {
+    const source = { highWater: () => db.highWater(spec), stillOpen: db.stillOpen?.bind(db) };
+    const bound = await (opts.horizon ?? new SettleHorizon()).bound(settleSeconds, source, opts.signal);
+    if (bound === null) return NOTHING;
+    upTo = bound;
+  }
   let st = await store.task(task.taskId);
   if (snapshotMode && !st.snapshotId) {
     await store.startSnapshot(task.taskId, randomUUID());
@@ -52,7 +75,7 @@ async function extractRows(store: StateStore, node: SourceNode, task: SourceTask
   const after = parseCheckpoint(st.checkpoint);
   const batchId = randomUUID();
   const fileName = `${batchId}.csv${encoding === 'zstd' ? '.zst' : ''}`;
-  const written = await writeBatchFile(join(store.outboxDir, fileName), (out) => db.extract(spec, after, batchSize, out), encoding);
+  const written = await writeBatchFile(join(store.outboxDir, fileName), (out) => db.extract(spec, after, batchSize, out, upTo), encoding);
   const res = written.result;
 
   let snapshot: Manifest['snapshot'] = null;
@@ -137,5 +160,5 @@ async function commit(store: StateStore, node: SourceNode, manifest: Manifest, f
 
 async function discard(store: StateStore, fileName: string): Promise<ExtractStep> {
   await rm(join(store.outboxDir, fileName), { force: true });
-  return { rows: 0, manifest: null, more: false };
+  return NOTHING;
 }

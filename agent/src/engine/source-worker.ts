@@ -7,6 +7,7 @@ import type { SourceTask } from '../center/types.ts';
 import { errorText, type EngineContext } from './context.ts';
 import { extractStep, sourceSpec } from './extract.ts';
 import { inWindow, msUntilWindow, nextRunAt } from './schedule.ts';
+import { SettleHorizon } from './settle.ts';
 import { sendBatch } from './sender.ts';
 import { Wakeup } from './wakeup.ts';
 
@@ -24,6 +25,7 @@ export class SourceWorker {
   #stoppedByCenter = false;
   #lastRunAt: Date | null = null;
   #checkedSource = false;
+  readonly #horizon = new SettleHorizon();
   /** True until the first successful extraction shows no extraction error is left on the task (one may be, from before a restart). */
   #extractErrorMaybeLeft = true;
 
@@ -101,6 +103,7 @@ export class SourceWorker {
         failures = 0;
       } catch (err) {
         if (err instanceof CredentialRevokedError) throw err;
+        if (signal.aborted) break; // stopped while waiting out the settle window
         failures++;
         this.#checkedSource = false;
         const msg = errorText(err);
@@ -127,7 +130,7 @@ export class SourceWorker {
         await this.#extractWake.wait(IDLE_CHECK_MS, signal);
         continue;
       }
-      const step = await extractStep(store, this.#ctx.node, task, conn, this.#ctx.config.compression);
+      const step = await extractStep(store, this.#ctx.node, task, conn, { encoding: this.#ctx.config.compression, horizon: this.#horizon, signal });
       if (step.manifest) {
         // A past extraction error is cleared by the first success (looked up once, not per batch).
         if (this.#extractErrorMaybeLeft) {

@@ -8,6 +8,7 @@ import { handleDelivery } from './apply.ts';
 import { errorText, type EngineContext } from './context.ts';
 import { extractStep, sourceSpec } from './extract.ts';
 import { sendBatch } from './sender.ts';
+import { SettleHorizon } from './settle.ts';
 
 export interface SyncProgress {
   /** Rows (or files) settled: uploaded for a source task, applied for a target task. */
@@ -53,10 +54,17 @@ async function syncSource(ctx: EngineContext, task: SourceTask, progress: SyncPr
   let rows = 0;
   let more = true;
   let failures = 0;
+  const horizon = new SettleHorizon();
+  if ((task.strategy.settleSeconds ?? 0) > 0 && task.source.incremental) progress.note(`reading what was committed ${task.strategy.settleSeconds}s ago and before (settle window / 稳定等待)`);
   while (!signal.aborted) {
     // Keep up to maxInFlight batches extracted ahead of the upload, as `run` does.
     while (more && !signal.aborted && (await store.outboxDepth(task.taskId)) < Math.max(1, task.strategy.maxInFlight)) {
-      more = (await extractStep(store, ctx.node, task, conn, ctx.config.compression)).more;
+      try {
+        more = (await extractStep(store, ctx.node, task, conn, { encoding: ctx.config.compression, horizon, signal })).more;
+      } catch (err) {
+        if (signal.aborted) return rows; // interrupted while waiting out the settle window
+        throw err;
+      }
     }
     const head = await store.outboxHead(task.taskId);
     if (!head) {
