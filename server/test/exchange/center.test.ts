@@ -85,7 +85,7 @@ describe('tasks', () => {
     taskId = res.body.id;
     expect(res.body.targets[0]).toMatchObject({ purpose: PURPOSE, keyColumns: ['uscc'], columnMap: { uscc: 'uscc', name: 'name' } });
     const srcConf = (await src.heartbeat()).body;
-    expect(srcConf.sources[0]).toMatchObject({ taskId, status: 'active', fields: [{ field: 'uscc', column: 'uscc' }, { field: 'name', column: 'ent_name' }], strategy: { batchSize: 5000 } });
+    expect(srcConf.sources[0]).toMatchObject({ taskId, status: 'active', fields: [{ field: 'uscc', column: 'uscc' }, { field: 'name', column: 'ent_name' }], strategy: { batchSize: 5000, settleSeconds: 2 } });
     const dstConf = (await dst.heartbeat()).body;
     expect(dstConf.targets[0]).toMatchObject({ taskId, table: 'public.enterprise_copy', mode: 'upsert' });
     expect(dstConf.sources).toEqual([]);
@@ -130,6 +130,19 @@ describe('tasks', () => {
     expect(await auditEntries(t, 'exchange.task.update')).toHaveLength(count);
     const back = await cast.provider.patch(`/api/exchange/tasks/${taskId}`, { schedule: { kind: 'continuous', pollSeconds: 1 }, strategy: { batchSize: 5000, window: null } });
     expect(back.status).toBe(200);
+  });
+
+  it('sets the settle window (0–600 s; 2 by default, also for a task stored before the setting existed)', async () => {
+    expect((await cast.provider.patch(`/api/exchange/tasks/${taskId}`, { strategy: { settleSeconds: 601 } })).status).toBe(400);
+    expect((await cast.provider.patch(`/api/exchange/tasks/${taskId}`, { strategy: { settleSeconds: 1.5 } })).status).toBe(400);
+    const off = await cast.provider.patch(`/api/exchange/tasks/${taskId}`, { strategy: { settleSeconds: 0 } });
+    expect(off.body.strategy).toMatchObject({ batchSize: 5000, settleSeconds: 0 });
+    expect((await auditEntries(t, 'exchange.task.update')).at(-1)!.summary).toMatchObject({ before: { strategy: { settleSeconds: 2 } }, after: { strategy: { settleSeconds: 0 } } });
+    expect((await src.heartbeat()).body.sources[0].strategy).toMatchObject({ settleSeconds: 0 });
+    // A strategy stored before settleSeconds existed reads with the default.
+    await t.database.db.updateTable('exchange.task').set({ strategy: JSON.stringify({ batchSize: 5000, priority: 5, maxInFlight: 4, window: null }) }).where('id', '=', taskId).execute();
+    expect((await cast.provider.get(`/api/exchange/tasks/${taskId}`)).body.strategy).toEqual({ batchSize: 5000, priority: 5, maxInFlight: 4, window: null, settleSeconds: 2 });
+    expect((await src.heartbeat()).body.sources[0].strategy.settleSeconds).toBe(2);
   });
 
   it("answers an agent's configuration long poll as soon as its node's tasks change", async () => {

@@ -46,6 +46,7 @@ const StrategyPatch = Strict({
   priority: Type.Optional(Type.Integer({ minimum: 1, maximum: 9, description: '优先级（9 最高）/ priority' })),
   maxInFlight: Type.Optional(Type.Integer({ minimum: 1, maximum: 64, description: '最多在途批次 / batches in flight' })),
   window: Type.Optional(nullable(Strict({ from: Type.String({ maxLength: 5 }), to: Type.String({ maxLength: 5 }) }))),
+  settleSeconds: Type.Optional(Type.Integer({ minimum: 0, maximum: 600, description: '稳定等待（秒）：增量只读取该时长之前已提交的数据，防止迟提交的事务被跳过 / settle window: read only what was visible this long ago, so late commits are not skipped' })),
 });
 export const CreateTaskBody = Strict({
   name: text(200, '任务名称 / name'),

@@ -17,6 +17,7 @@ import {
   scheduleErrors,
   sourceErrors,
   strategyErrors,
+  strategyOf,
   type DataType,
   type MaskPreset,
   type Schedule,
@@ -97,7 +98,7 @@ const taskDto = (t: TaskRow, targets: TargetRow[]) => ({
   source: t.source as TaskSource,
   fields: t.fields as TaskField[],
   schedule: t.schedule as Schedule,
-  strategy: t.strategy as Strategy,
+  strategy: strategyOf(t.strategy),
   status: t.status,
   statusCode: t.status_code,
   statusReason: t.status_reason,
@@ -326,7 +327,7 @@ export async function updateTask(deps: ExchangeDeps, ctx: Ctx, id: string, input
     const row = await trx.selectFrom('exchange.task').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
     if (!row) throw taskNotFound();
     await assertManage(trx, actor, row.provider_department_id);
-    const before = { name: row.name, schedule: row.schedule as unknown as Schedule, strategy: row.strategy as unknown as Strategy };
+    const before = { name: row.name, schedule: row.schedule as unknown as Schedule, strategy: strategyOf(row.strategy) };
     const after = {
       name: input.name?.trim() ?? before.name,
       schedule: input.schedule ?? before.schedule,
@@ -412,7 +413,7 @@ export async function agentConfig(db: Db, nodeId: string) {
         source: { connection: s.connection, table: s.table, query: s.query, keyColumns: s.keyColumns, incremental: s.incremental },
         fields: t.fields as TaskField[],
         schedule: t.schedule as Schedule,
-        strategy: t.strategy as Strategy,
+        strategy: strategyOf(t.strategy),
       };
     }),
     targets: targets.map((g) => ({

@@ -49,6 +49,9 @@ export function ScheduleStrategyFields({ form, compact = false }: { form: FormIn
             <Form.Item name={['strategy', 'maxInFlight']} label={t('exchange.form.maxInFlight')}>
               <InputNumber min={1} max={64} style={{ width: 100 }} data-testid="task-form-max-in-flight" />
             </Form.Item>
+            <Form.Item name={['strategy', 'settleSeconds']} label={t('exchange.form.settleSeconds')} tooltip={t('exchange.form.settleHelp')}>
+              <InputNumber min={0} max={600} style={{ width: 100 }} data-testid="task-form-settle-seconds" />
+            </Form.Item>
           </Space>
           <Space align="start" wrap size={16}>
             <Form.Item name={['strategy', 'windowOn']} label={t('exchange.form.window')} valuePropName="checked" tooltip={t('exchange.form.windowHelp')}>

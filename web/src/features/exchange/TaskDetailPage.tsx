@@ -187,6 +187,7 @@ export default function TaskDetailPage() {
           <Descriptions.Item label={t('exchange.form.schedule')}>{scheduleText(k.schedule, t)}</Descriptions.Item>
           <Descriptions.Item label={t('exchange.form.strategy')}>
             {t('exchange.task.strategyText', { batch: k.strategy.batchSize, priority: k.strategy.priority, inflight: k.strategy.maxInFlight })}
+            {k.source.incremental && ` · ${t('exchange.task.settleText', { seconds: k.strategy.settleSeconds })}`}
             {k.strategy.window && ` · ${k.strategy.window.from}–${k.strategy.window.to}`}
           </Descriptions.Item>
           <Descriptions.Item label={t('exchange.task.checkpoint')}>

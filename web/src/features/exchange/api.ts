@@ -67,6 +67,7 @@ export interface Strategy {
   priority: number;
   maxInFlight: number;
   window: { from: string; to: string } | null;
+  settleSeconds: number;
 }
 
 export interface TaskTarget {

@@ -36,14 +36,14 @@ export interface TaskFormValues {
     incKind?: 'timestamp' | 'sequence';
   };
   schedule: { kind: 'continuous' | 'interval' | 'cron'; pollSeconds?: number; seconds?: number; expression?: string };
-  strategy: { batchSize?: number; priority?: number; maxInFlight?: number; windowOn?: boolean; windowFrom?: string; windowTo?: string };
+  strategy: { batchSize?: number; priority?: number; maxInFlight?: number; settleSeconds?: number | null; windowOn?: boolean; windowFrom?: string; windowTo?: string };
   targets?: TargetRow[];
 }
 
 export const INITIAL_VALUES: Partial<TaskFormValues> = {
   source: { from: 'table', sync: 'incremental', incKind: 'timestamp', connection: 'main' },
   schedule: { kind: 'continuous', pollSeconds: 5, seconds: 300 },
-  strategy: { batchSize: 10_000, priority: 5, maxInFlight: 4, windowOn: false, windowFrom: '22:00', windowTo: '06:00' },
+  strategy: { batchSize: 10_000, priority: 5, maxInFlight: 4, settleSeconds: 2, windowOn: false, windowFrom: '22:00', windowTo: '06:00' },
   targets: [{ mode: 'upsert' }],
 };
 
@@ -127,12 +127,14 @@ export function strategyBody(st: TaskFormValues['strategy']): NonNullable<Create
     ...(st.batchSize ? { batchSize: Number(st.batchSize) } : {}),
     ...(st.priority ? { priority: Number(st.priority) } : {}),
     ...(st.maxInFlight ? { maxInFlight: Number(st.maxInFlight) } : {}),
+    // 0 is a value here (no settle window), not a blank.
+    ...(st.settleSeconds !== undefined && st.settleSeconds !== null ? { settleSeconds: Number(st.settleSeconds) } : {}),
     window: st.windowOn ? { from: s(st.windowFrom), to: s(st.windowTo) } : null,
   };
 }
 
 /** The edit dialog's values for a task as it stands (the inverse of scheduleBody and strategyBody). */
-export function editValues(task: { name: string; schedule: CreateTaskBody['schedule']; strategy: { batchSize: number; priority: number; maxInFlight: number; window: { from: string; to: string } | null } }): Pick<TaskFormValues, 'name' | 'schedule' | 'strategy'> {
+export function editValues(task: { name: string; schedule: CreateTaskBody['schedule']; strategy: { batchSize: number; priority: number; maxInFlight: number; settleSeconds: number; window: { from: string; to: string } | null } }): Pick<TaskFormValues, 'name' | 'schedule' | 'strategy'> {
   const k = task.schedule;
   return {
     name: task.name,
@@ -141,6 +143,7 @@ export function editValues(task: { name: string; schedule: CreateTaskBody['sched
       batchSize: task.strategy.batchSize,
       priority: task.strategy.priority,
       maxInFlight: task.strategy.maxInFlight,
+      settleSeconds: task.strategy.settleSeconds,
       windowOn: !!task.strategy.window,
       windowFrom: task.strategy.window?.from ?? '22:00',
       windowTo: task.strategy.window?.to ?? '06:00',

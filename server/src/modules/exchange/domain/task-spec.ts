@@ -32,6 +32,11 @@ export interface Strategy {
   priority: number;
   maxInFlight: number;
   window: { from: string; to: string } | null;
+  /**
+   * Incremental sources read only up to the greatest value already visible this many seconds ago,
+   * so a transaction that commits a lower value late is not passed by the checkpoint (ADR 0015).
+   */
+  settleSeconds: number;
 }
 
 /** Named masks for the identifiers Chinese registries hold (身份证号, 手机号, 姓名, 银行卡号). */
@@ -43,7 +48,12 @@ export const MASK_PRESETS = {
 } as const satisfies Record<string, Mask>;
 export type MaskPreset = keyof typeof MASK_PRESETS;
 
-export const DEFAULT_STRATEGY: Strategy = { batchSize: 10_000, priority: 5, maxInFlight: 4, window: null };
+export const DEFAULT_STRATEGY: Strategy = { batchSize: 10_000, priority: 5, maxInFlight: 4, window: null, settleSeconds: 2 };
+
+/** A stored strategy with the defaults of keys added since it was stored (settleSeconds). */
+export function strategyOf(stored: unknown): Strategy {
+  return { ...DEFAULT_STRATEGY, ...(stored as Partial<Strategy>) };
+}
 
 export const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_$]{0,62}$/;
 export const TABLE_NAME = /^[A-Za-z_][A-Za-z0-9_$]{0,62}(\.[A-Za-z_][A-Za-z0-9_$]{0,62})?$/;
