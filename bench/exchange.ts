@@ -13,7 +13,8 @@
  * maxInFlight, 4), BENCH_CHANGED (10,000), BENCH_LATENCY_ROUNDS (3), BENCH_DATABASE_URL (the
  * PostgreSQL server where the center, source and target scratch databases are made), BENCH_KEEP=1
  * keeps the databases, BENCH_COMPRESSION=none has the agents send plain CSV (default zstd, ADR 0013),
- * BENCH_TIMELINE=1 prints every batch's stage times. Goals: Zhengtong ≥ 0.5× the COPY pipe and
+ * BENCH_TIMELINE=1 prints every batch's stage times, BENCH_SETTLE sets the task's settle window in
+ * seconds (ADR 0015; default: the product's default). Goals: Zhengtong ≥ 0.5× the COPY pipe and
  * ≥ 1× pgloader; changes at the target ≤ 5 s after commit. Prints figures; asserts nothing.
  */
 import { spawn } from 'node:child_process';
@@ -35,6 +36,8 @@ const KEEP = !!process.env.BENCH_KEEP;
 const TABLE = 'bench_enterprise';
 const TIMEOUT_MS = 60 * 60_000;
 const COMPRESSION = process.env.BENCH_COMPRESSION === 'none' ? 'none' : 'zstd';
+/** The task's settle window (ADR 0015); unset = the product's default. */
+const SETTLE = process.env.BENCH_SETTLE === undefined ? undefined : Number(process.env.BENCH_SETTLE);
 
 const COLUMNS = FIELDS.map((f) => f.englishName);
 const DDL = `CREATE TABLE ${TABLE} (
@@ -221,13 +224,14 @@ async function zhengtong(center: Center, dstClient: pg.Client, agents: AgentProc
     source: { connection: 'main', table: `public.${TABLE}`, query: null, keyColumns: ['id'], incremental: { column: 'updated_at', kind: 'timestamp' } },
     fields: COLUMNS.map((c) => ({ field: c })),
     schedule: { kind: 'continuous', pollSeconds: 1 },
-    strategy: { batchSize: BATCH, maxInFlight: IN_FLIGHT },
+    strategy: { batchSize: BATCH, maxInFlight: IN_FLIGHT, ...(SETTLE === undefined ? {} : { settleSeconds: SETTLE }) },
     targets: [{ nodeId: center.target.id, grantId: center.grantId, connection: 'warehouse', table: `public.${TABLE}`, mode: 'upsert' }],
   };
   const createdAt = Date.now();
   const res = await center.provider.post('/api/exchange/tasks', body);
   if (res.status !== 201) throw new Error(`create task: ${res.status} ${res.text}`);
   const taskId = res.body.id as string;
+  console.log(`  Zhengtong task created: settle window ${res.body.strategy.settleSeconds} s${SETTLE === undefined ? ' (the default)' : ' (BENCH_SETTLE)'}`);
   const end = Date.now() + TIMEOUT_MS;
   for (;;) {
     for (const a of agents) a.check();
