@@ -366,11 +366,14 @@ describe('exchange console', () => {
     await expect(byTestId(officer, 'task-status-alert').count()).resolves.toBe(0);
   });
 
-  it('the provider changes the strategy; a bad time window lands on its input; the agent gets the new values', async () => {
+  it('the provider changes the strategy (settle window too); a bad time window lands on its input; the agent gets the new values', async () => {
     await officer.goto(`${server.url}/exchange/tasks/${taskId}`);
     await byTestId(officer, 'task-edit').click();
     await byTestId(officer, 'task-edit-form').waitFor();
     await fill(officer, 'task-form-batch-size', '20000');
+    const settle = officer.locator('input[data-testid="task-form-settle-seconds"], [data-testid="task-form-settle-seconds"] input').first();
+    await expect(settle.inputValue()).resolves.toBe('2');
+    await fill(officer, 'task-form-settle-seconds', '5');
     await byTestId(officer, 'task-form-window').click();
     await fill(officer, 'task-form-window-from', '25:00');
     await byTestId(officer, 'task-edit-save').click();
@@ -380,8 +383,9 @@ describe('exchange console', () => {
     await byTestId(officer, 'task-edit-form').waitFor({ state: 'detached', timeout: SLOW });
     await officer.getByText('每批 20000 行').waitFor({ timeout: SLOW });
     await officer.getByText('23:00–06:00', { exact: false }).waitFor();
+    await officer.getByText('稳定等待 5 秒', { exact: false }).waitFor();
     const conf = await src.heartbeat();
-    expect(conf.body.sources.find((x: { taskId: string }) => x.taskId === taskId).strategy).toMatchObject({ batchSize: 20000, window: { from: '23:00', to: '06:00' } });
+    expect(conf.body.sources.find((x: { taskId: string }) => x.taskId === taskId).strategy).toMatchObject({ batchSize: 20000, settleSeconds: 5, window: { from: '23:00', to: '06:00' } });
   });
 
   it('a revoked grant stops the task; its page says why in red and refuses to resume', async () => {
