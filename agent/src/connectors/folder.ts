@@ -18,6 +18,23 @@ export interface FolderConnectorOptions {
 }
 
 const MAX_NAME_BYTES = 255;
+/** Files kept from one scan, and how long they are trusted (see `cache` below). */
+const CACHE_MAX = 10_000;
+const CACHE_MS = 60_000;
+
+interface Position {
+  mtimeMs: number;
+  name: string;
+}
+interface Entry extends Position {
+  path: string;
+  bytes: number;
+}
+
+/** (modification time, name) order: the order files travel in and checkpoints compare by. */
+function before(a: Position, b: Position): boolean {
+  return a.mtimeMs < b.mtimeMs || (a.mtimeMs === b.mtimeMs && a.name < b.name);
+}
 
 /** A file name that stays inside the folder: no separators, no `.`/`..`, no hidden or partial names. */
 export function checkFileName(name: string): void {
@@ -43,6 +60,53 @@ export function createFolderConnector(opts: FolderConnectorOptions): FolderConne
     }
   }
 
+  /**
+   * The files after the last scan's checkpoint, in order: a task sends one file per batch, and
+   * listing a folder of 10,000 scans for each of them would cost 10,000 × 10,000 stats. The cache
+   * is used while it holds enough files after the asked position and is under a minute old; a
+   * file that arrives meanwhile has a newer time than every cached one, so it comes after them
+   * either way, at the next scan.
+   */
+  let cache: { from: Position; at: number; files: Entry[]; complete: boolean } | null = null;
+
+  async function fromCache(from: Position, wanted: number): Promise<Entry[] | null> {
+    if (!cache || Date.now() - cache.at > CACHE_MS || before(from, cache.from)) return null;
+    const c = cache;
+    c.files = c.files.filter((f) => before(from, f));
+    const out: Entry[] = [];
+    const gone = new Set<Entry>();
+    for (let i = 0; i < c.files.length && out.length < wanted; i++) {
+      const f = c.files[i];
+      // Removed or changed since the scan: dropped here; a changed file comes again, with its new time.
+      const s = await stat(f.path).catch(() => null);
+      if (s && s.isFile() && s.mtimeMs === f.mtimeMs) out.push({ ...f, bytes: s.size });
+      else gone.add(f);
+    }
+    if (gone.size > 0) c.files = c.files.filter((f) => !gone.has(f));
+    if (out.length === 0 || (out.length < wanted && !c.complete)) return null;
+    return out;
+  }
+
+  async function scan(from: Position): Promise<Entry[]> {
+    const newest = Date.now() - minAgeMs;
+    const entries = await readdir(dir, { withFileTypes: true });
+    const files: Entry[] = [];
+    for (const e of entries) {
+      if (!e.isFile() || e.name.startsWith('.')) continue;
+      const path = join(dir, e.name);
+      let s;
+      try {
+        s = await stat(path);
+      } catch {
+        continue; // removed since readdir
+      }
+      if (s.mtimeMs > newest) continue;
+      const f = { name: e.name, path, bytes: s.size, mtimeMs: s.mtimeMs };
+      if (before(from, f)) files.push(f);
+    }
+    return files.sort((a, b) => a.mtimeMs - b.mtimeMs || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  }
+
   return {
     kind: 'folder',
 
@@ -56,27 +120,16 @@ export function createFolderConnector(opts: FolderConnectorOptions): FolderConne
       if (after !== null && (after.length !== 2 || after[0] === null || after[1] === null || !Number.isFinite(Number(after[0])))) {
         throw new ConnectorError('SOURCE_QUERY_FAILED', `folder checkpoint ${JSON.stringify(after)} is not [modification time, name]`);
       }
-      const afterTime = after ? Number(after[0]) : -Infinity;
-      const afterName = after ? after[1]! : '';
-      const newest = Date.now() - minAgeMs;
-      const entries = await readdir(dir, { withFileTypes: true });
-      const files: { name: string; path: string; bytes: number; mtimeMs: number }[] = [];
-      for (const e of entries) {
-        if (!e.isFile() || e.name.startsWith('.')) continue;
-        const path = join(dir, e.name);
-        let s;
-        try {
-          s = await stat(path);
-        } catch {
-          continue; // removed since readdir
-        }
-        if (s.mtimeMs > newest) continue;
-        if (s.mtimeMs < afterTime || (s.mtimeMs === afterTime && e.name <= afterName)) continue;
-        files.push({ name: e.name, path, bytes: s.size, mtimeMs: s.mtimeMs });
+      const from: Position = after ? { mtimeMs: Number(after[0]), name: after[1]! } : { mtimeMs: -Infinity, name: '' };
+      const wanted = Math.max(0, limit);
+      let files = await fromCache(from, wanted);
+      if (!files) {
+        const scanned = await scan(from);
+        cache = { from, at: Date.now(), files: scanned.slice(0, CACHE_MAX), complete: scanned.length <= CACHE_MAX };
+        files = scanned.slice(0, wanted);
       }
-      files.sort((a, b) => a.mtimeMs - b.mtimeMs || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
       // String(number) round-trips a double exactly, so the checkpoint compares back equal.
-      return files.slice(0, Math.max(0, limit)).map((f) => ({ name: f.name, path: f.path, bytes: f.bytes, checkpoint: [String(f.mtimeMs), f.name] }));
+      return files.map((f) => ({ name: f.name, path: f.path, bytes: f.bytes, checkpoint: [String(f.mtimeMs), f.name] }));
     },
 
     async write(name: string, body: Readable) {

@@ -51,6 +51,33 @@ describe('folder connector', () => {
     expect(missing.code).toBe('CONNECTION_FAILED');
   });
 
+  it('hands out a folder one file at a time from one scan; a file removed or changed meanwhile is dropped, the changed one comes again', async () => {
+    const src = join(dir, 'many');
+    await mkdir(src);
+    const t = (s: number) => new Date(Date.UTC(2026, 0, 2, 0, 0, s));
+    const names = Array.from({ length: 30 }, (_, i) => `scan-${String(i + 1).padStart(2, '0')}.pdf`);
+    for (const [i, name] of names.entries()) {
+      await writeFile(join(src, name), name);
+      await utimes(join(src, name), t(i + 1), t(i + 1));
+    }
+    const folder = createFolderConnector({ path: src, minAgeMs: 0 });
+    const [first] = await folder.listNew(null, 1);
+    expect(first.name).toBe('scan-01.pdf');
+    await rm(join(src, 'scan-02.pdf'));
+    await writeFile(join(src, 'scan-03.pdf'), 'changed, and longer than before');
+    await new Promise((r) => setTimeout(r, 5));
+    const seen: string[] = [];
+    let after: Checkpoint = first.checkpoint;
+    for (;;) {
+      const [next] = await folder.listNew(after, 1);
+      if (!next) break;
+      seen.push(next.name);
+      if (next.name === 'scan-03.pdf') expect(next.bytes).toBe(31);
+      after = next.checkpoint;
+    }
+    expect(seen).toEqual([...names.slice(3), 'scan-03.pdf']);
+  });
+
   it('writes through a partial file renamed into place, replaces by name, and refuses unsafe names', async () => {
     const dst = join(dir, 'dst');
     await mkdir(dst);
