@@ -257,9 +257,24 @@ describe('GET /api/audit/entries.csv', () => {
     expect(res.text.startsWith('\uFEFF')).toBe(true);
     const rows = parseCsv(res.text.slice(1));
     expect(rows[0]).toEqual(HEADER);
-    const ids = await allIdsDesc();
+    // The export itself is recorded, after the rows it exports were read.
+    const [exported, ...ids] = await allIdsDesc();
     expect(rows.slice(1).map((r) => Number(r[0]))).toEqual(ids);
     for (const r of rows.slice(1)) expect(r).toHaveLength(HEADER.length);
+    const entry = await t.database.db.selectFrom('audit.entry').selectAll().where('id', '=', exported).executeTakeFirstOrThrow();
+    expect(entry).toMatchObject({ action: 'audit.entry.export', outcome: 'success', actor_name: expect.any(String), target_label: 'CSV' });
+    expect(entry.summary).toEqual({ filters: {}, format: 'csv' });
+  });
+
+  it('records who exported with which filters, and a refused export too', async () => {
+    const filter = { action: 'identity.department' };
+    expect((await auditor.get(`/api/audit/entries.csv?${qs(filter)}`)).status).toBe(200);
+    const [last] = await t.database.db.selectFrom('audit.entry').selectAll().orderBy('id', 'desc').limit(1).execute();
+    expect(last).toMatchObject({ action: 'audit.entry.export', outcome: 'success' });
+    expect(last.summary).toEqual({ filters: filter, format: 'csv' });
+    expect((await officer.get('/api/audit/entries.csv')).status).toBe(403);
+    const [refused] = await t.database.db.selectFrom('audit.entry').selectAll().orderBy('id', 'desc').limit(1).execute();
+    expect(refused).toMatchObject({ action: 'audit.entry.export', outcome: 'denied' });
   });
 
   it('applies the same filters as the list', async () => {

@@ -1,6 +1,6 @@
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, departmentId, type Agent, type TestApp } from '../harness.ts';
+import { auditEntries, createTestApp, departmentId, type Agent, type TestApp } from '../harness.ts';
 import { entryContent } from '../catalog/helpers.ts';
 import { auditSuccesses, conditionalShare, publish } from './helpers.ts';
 
@@ -301,7 +301,13 @@ describe('the yearly XLSX report', () => {
   const summary = (wb: ExcelJS.Workbook) => new Map(rows(wb.getWorksheet('汇总')!).map((r) => [r[0] as string, r[1]]));
 
   it('has the four sheets with Chinese headers and the provider’s numbers', async () => {
+    const before = (await auditEntries(t, 'sharing.report.export')).length;
     const wb = await open(authority, `year=2026&departmentId=${amr}`);
+    // Who took the report out, and for which department and year, is on record.
+    const exported = await auditEntries(t, 'sharing.report.export');
+    expect(exported).toHaveLength(before + 1);
+    expect(exported.at(-1)).toMatchObject({ outcome: 'success', target_type: 'department', target_id: amr, target_label: '南昌市市场监督管理局' });
+    expect(exported.at(-1)!.summary).toMatchObject({ year: 2026, format: 'xlsx', requests: 4 });
     expect(wb.worksheets.map((w) => w.name)).toEqual(['汇总', '共享申请', '数据疑义', '问题清单']);
     const s = summary(wb);
     expect(s.get('部门')).toBe('南昌市市场监督管理局');
@@ -363,6 +369,7 @@ describe('the yearly XLSX report', () => {
 
   it('is refused outside the scope and for a bad year', async () => {
     expect((await download(provider, `year=2026&departmentId=${approval}`)).statusCode).toBe(403);
+    expect((await auditEntries(t, 'sharing.report.export')).at(-1)).toMatchObject({ outcome: 'denied' });
     expect((await download(authority, `year=2026&departmentId=${sr}`)).statusCode).toBe(403);
     expect((await download(authority, `year=2026&departmentId=00000000-0000-4000-8000-000000000000`)).statusCode).toBe(404);
     expect((await download(authority, `year=26&departmentId=${amr}`)).statusCode).toBe(400);

@@ -8,6 +8,7 @@ import type { DB } from '../../db/schema.ts';
 import { PageQuery, pageOf } from '../../kernel/pagination.ts';
 import { DateTime, Strict, Uuid } from '../../kernel/schema.ts';
 import type { SigningKey } from './audit.keys.ts';
+import { record } from './audit.record.ts';
 import { auditStatus, exportEntries, searchEntries, verifyFromApi } from './audit.service.ts';
 
 const filters = {
@@ -51,12 +52,14 @@ export async function auditRoutes(fastify: FastifyInstance, opts: { db: Kysely<D
   }, async (req) => searchEntries(db, req.ctx, req.query));
 
   app.get('/api/audit/entries.csv', {
-    config: { access: 'audit.read' },
+    config: { access: 'audit.read', action: 'audit.entry.export' },
     schema: { tags, summary: '导出审计日志 CSV / Export the audit log as CSV (at most 100,000 rows)', querystring: Strict(filters) },
   }, async (req, reply) => {
     // Fail before the first byte if the filters are wrong (e.g. an inverted range).
     const entries = exportEntries(db, req.ctx, req.query);
     const first = await entries.next();
+    // Reading the audit log out of the platform is itself on record, with the filters used.
+    await record(db, req.ctx, { action: 'audit.entry.export', target: { type: 'audit.entry', label: 'CSV' }, summary: { filters: req.query, format: 'csv' } });
     const rows = (async function* () {
       if (!first.done) yield first.value;
       yield* entries;

@@ -88,13 +88,17 @@ export const identityHttp = fp(async (app: FastifyInstance, opts: { deps: Identi
     authorize(req, actor);
   });
 
-  // Refused and failed writes are part of the record too. They run in their own transaction,
-  // since the request's own transaction (if any) was rolled back.
+  // Refused and failed writes are part of the record too, and so are refused reads that are
+  // audited when they succeed (exports, which declare an action). They run in their own
+  // transaction, since the request's own transaction (if any) was rolled back.
   app.addHook('onResponse', async (req, reply) => {
-    if (SAFE_METHODS.has(req.method) || !req.url.startsWith('/api/')) return;
+    if (!req.url.startsWith('/api/')) return;
+    const read = SAFE_METHODS.has(req.method);
+    if (read && !req.routeOptions.config?.action) return;
     const ctx = req.ctx;
     if (!ctx) return;
     if (reply.statusCode < 400) {
+      if (read) return;
       if (!ctx.audited && !req.routeOptions.config?.telemetry) req.log.warn({ url: req.url }, 'state-changing request finished without an audit entry');
       return;
     }

@@ -1,6 +1,7 @@
 import ExcelJS from 'exceljs';
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema.ts';
+import { record } from '../audit/index.ts';
 import { departmentsById, requireActor } from '../identity/index.ts';
 import { listFailings } from './sharing.failings.ts';
 import { STATUS_ZH, type Ctx } from './sharing.service.ts';
@@ -197,5 +198,11 @@ export async function yearlyReport(db: Kysely<DB>, ctx: Ctx, q: { year: number; 
   }
 
   const body = Buffer.from(await wb.xlsx.writeBuffer());
+  // A report names departments, requests and disputes: who took one out, and when, is on record.
+  await record(db, ctx, {
+    action: 'sharing.report.export',
+    target: { type: 'department', id: dept.id, label: dept.name },
+    summary: { year: q.year, format: 'xlsx', requests: requests.length, disputes: disputes.length, failings: recorded.length },
+  });
   return { filename: `${q.year}年度共享情况报告-${dept.name}.xlsx`, body };
 }

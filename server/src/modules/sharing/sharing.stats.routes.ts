@@ -126,7 +126,7 @@ export async function sharingStatsRoutes(fastify: FastifyInstance, { db }: { db:
   }, async (req, reply) => reply.code(201).send(await failings.recordFailing(db, req.ctx, req.body)));
 
   app.get('/api/sharing/reports/yearly.xlsx', {
-    config: { access: 'catalog.read' },
+    config: { access: 'catalog.read', action: 'sharing.report.export' },
     schema: { tags, summary: '部门年度共享情况报告（XLSX）/ The yearly sharing report of one department, as XLSX', querystring: ReportQuery },
   }, async (req, reply) => {
     const { filename, body } = await yearlyReport(db, req.ctx, req.query);
