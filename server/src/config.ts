@@ -17,6 +17,8 @@ export interface Config {
     secureCookie: boolean;
   };
   lockout: { maxFailures: number; minutes: number };
+  /** Failed sign-ins one client address may make in `minutes` before it must wait; 0 = no limit. */
+  loginThrottle: { maxFailures: number; minutes: number };
   audit: { sealIntervalMs: number; batchSize: number };
   /** How often the deadline job pushes reminder and overdue notices (REMINDER_INTERVAL_MS, default 10 minutes). */
   reminders: { intervalMs: number };
@@ -119,6 +121,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       secureCookie: env.COOKIE_SECURE === 'true',
     },
     lockout: { maxFailures: int('LOCKOUT_MAX_FAILURES', 5, env), minutes: int('LOCKOUT_MINUTES', 15, env) },
+    loginThrottle: { maxFailures: int('LOGIN_IP_MAX_FAILURES', 100, env), minutes: int('LOGIN_IP_WINDOW_MINUTES', 15, env) },
     audit: { sealIntervalMs: int('AUDIT_SEAL_INTERVAL_MS', 5000, env), batchSize: int('AUDIT_BATCH_SIZE', 1000, env) },
     reminders: { intervalMs: positive('REMINDER_INTERVAL_MS', 600_000, env) },
     exchange: {

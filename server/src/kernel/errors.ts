@@ -10,6 +10,7 @@ export const ErrorCodes = {
   AUTH_INVALID_CREDENTIALS: { status: 401, zh: '用户名或密码错误', en: 'Wrong username or password' },
   AUTH_ACCOUNT_LOCKED: { status: 423, zh: '账号已锁定，请稍后再试', en: 'The account is locked; try again later' },
   AUTH_ACCOUNT_DISABLED: { status: 403, zh: '账号已停用', en: 'The account is disabled' },
+  AUTH_TOO_MANY_ATTEMPTS: { status: 429, zh: '该地址登录失败次数过多，请稍后再试', en: 'Too many failed sign-ins from this address; try again later' },
   AUTH_PASSWORD_CHANGE_REQUIRED: { status: 403, zh: '请先修改初始密码', en: 'The initial password must be changed first' },
   AUTH_SESSION_EXPIRED: { status: 401, zh: '会话已过期，请重新登录', en: 'The session has expired; log in again' },
   AUTH_CSRF_INVALID: { status: 403, zh: 'CSRF 校验失败，请刷新页面', en: 'CSRF token missing or invalid; reload the page' },

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { ExpressionBuilder } from 'kysely';
 import type { DB } from '../../db/schema.ts';
-import { record } from '../audit/index.ts';
+import { failuresFrom, record } from '../audit/index.ts';
 import type { RequestContext } from '../../kernel/context.ts';
 import { hashPassword, passwordPolicyErrors, sm3Hex, verifyPassword } from '../../kernel/crypto/index.ts';
 import { AppError } from '../../kernel/errors.ts';
@@ -48,6 +48,26 @@ export async function loadUserActor(deps: IdentityDeps, userId: string): Promise
   };
 }
 
+/**
+ * Seconds until this address may try again, or null when it may now: at most
+ * `loginThrottle.maxFailures` failed sign-ins per `minutes` (a sliding window over the audit log).
+ */
+async function throttledFor(deps: IdentityDeps, ctx: Ctx): Promise<number | null> {
+  const { maxFailures, minutes } = deps.config.loginThrottle;
+  if (maxFailures <= 0 || !ctx.ip) return null;
+  const windowMs = minutes * 60_000;
+  const failures = await failuresFrom(deps.db, {
+    action: 'identity.auth.login',
+    ip: ctx.ip,
+    since: new Date(ctx.now.getTime() - windowMs),
+    excludeCodes: ['AUTH_TOO_MANY_ATTEMPTS'],
+    limit: maxFailures,
+  });
+  if (failures.length < maxFailures) return null;
+  // The oldest of them leaving the window lets one more attempt in.
+  return Math.max(1, Math.ceil((failures[0].getTime() + windowMs - ctx.now.getTime()) / 1000));
+}
+
 export async function login(deps: IdentityDeps, ctx: Ctx, input: { username: string; password: string; userAgent?: string }): Promise<LoginResult> {
   const { db, config } = deps;
   const now = ctx.now;
@@ -57,7 +77,7 @@ export async function login(deps: IdentityDeps, ctx: Ctx, input: { username: str
     .where((eb) => eb(eb.fn('lower', ['username']), '=', input.username.toLowerCase()))
     .executeTakeFirst();
   /** A refused attempt that changes nothing but the audit log. */
-  const fail = async (code: 'AUTH_INVALID_CREDENTIALS' | 'AUTH_ACCOUNT_LOCKED' | 'AUTH_ACCOUNT_DISABLED') => {
+  const fail = async (code: 'AUTH_INVALID_CREDENTIALS' | 'AUTH_ACCOUNT_LOCKED' | 'AUTH_ACCOUNT_DISABLED' | 'AUTH_TOO_MANY_ATTEMPTS') => {
     await db.transaction().execute(async (trx) => {
       await record(trx, ctx, {
         action: 'identity.auth.login',
@@ -70,6 +90,14 @@ export async function login(deps: IdentityDeps, ctx: Ctx, input: { username: str
     });
     ctx.failureAudited = true;
   };
+
+  // Before any password work: the account lockout stops guesses at one account, this stops one
+  // address from trying a common password on many (password spraying).
+  const wait = await throttledFor(deps, ctx);
+  if (wait !== null) {
+    await fail('AUTH_TOO_MANY_ATTEMPTS');
+    throw new AppError('AUTH_TOO_MANY_ATTEMPTS', { extra: { retryAfter: wait } });
+  }
 
   if (!user) {
     dummyHash ??= hashPassword(randomBytes(12).toString('base64'));

@@ -6,5 +6,5 @@ import type { Clock } from '../../kernel/clock.ts';
 export interface IdentityDeps {
   db: Kysely<DB>;
   clock: Clock;
-  config: Pick<Config, 'session' | 'lockout'>;
+  config: Pick<Config, 'session' | 'lockout' | 'loginThrottle'>;
 }
