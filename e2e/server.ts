@@ -23,11 +23,12 @@ async function freePort(): Promise<number> {
   });
 }
 
-export async function startServer(): Promise<RunningServer> {
+/** `env` adds to or overrides the server's environment (a lower limit for one test file). */
+export async function startServer(extraEnv: Record<string, string> = {}): Promise<RunningServer> {
   const root = resolve(import.meta.dirname, '..');
   const dataDir = mkdtempSync(join(tmpdir(), 'zt-e2e-'));
   const port = await freePort();
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'warn', AUDIT_SEAL_INTERVAL_MS: '1000' };
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'warn', AUDIT_SEAL_INTERVAL_MS: '1000', ...extraEnv };
   delete env.DATABASE_URL;
   const child: ChildProcess = spawn(process.execPath, [join(root, 'server/src/main.ts'), 'serve'], { env, cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';

@@ -85,6 +85,7 @@ export const en: Dict = {
   'login.invalid': 'Wrong username or password. After 5 failures in a row the account is locked for 15 minutes.',
   'login.locked': 'The account is locked until {time}',
   'login.lockedNoTime': 'The account is locked; try again later',
+  'login.throttled': 'Too many failed sign-ins from this address; try again in {minutes} min',
   'login.disabled': 'The account is disabled; contact your administrator',
   'login.notice': 'This is an internal government system for authorised staff only. Every action is audited.',
   'login.sessionExpired': 'Your session has ended; sign in again',

@@ -87,6 +87,7 @@ export const zh = {
   'login.invalid': '用户名或密码错误。连续失败 5 次，账号将锁定 15 分钟。',
   'login.locked': '账号已锁定，请于 {time} 后再试',
   'login.lockedNoTime': '账号已锁定，请稍后再试',
+  'login.throttled': '该地址登录失败次数过多，请 {minutes} 分钟后再试',
   'login.disabled': '账号已停用，请联系本单位管理员',
   'login.notice': '本系统为政务内部系统，仅限授权人员使用，所有操作均记录审计日志。',
   'login.sessionExpired': '登录已失效，请重新登录',

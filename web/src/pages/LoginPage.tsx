@@ -43,6 +43,9 @@ export function LoginPage() {
       } else if (e.code === 'AUTH_ACCOUNT_LOCKED') {
         const until = typeof e.problem.lockedUntil === 'string' ? e.problem.lockedUntil : null;
         setError(until ? t('login.locked', { time: fmtTime(until) }) : t('login.lockedNoTime'));
+      } else if (e.code === 'AUTH_TOO_MANY_ATTEMPTS') {
+        const seconds = typeof e.problem.retryAfter === 'number' ? e.problem.retryAfter : null;
+        setError(seconds ? t('login.throttled', { minutes: Math.ceil(seconds / 60) }) : e.text(lang));
       } else if (e.code === 'AUTH_ACCOUNT_DISABLED') {
         setError(t('login.disabled'));
       } else {
