@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditEntries, createTestApp, departmentId, type Agent, type TestApp } from '../harness.ts';
 import { entryContent } from '../catalog/helpers.ts';
 import { auditSuccesses, conditionalShare, publish } from './helpers.ts';
+import { eventually } from '../identity/helpers.ts';
 
 /**
  * R-SHR-7 sharing statistics, the five failings and the yearly XLSX report, on a scenario built
@@ -368,8 +369,13 @@ describe('the yearly XLSX report', () => {
   });
 
   it('is refused outside the scope and for a bad year', async () => {
-    expect((await download(provider, `year=2026&departmentId=${approval}`)).statusCode).toBe(403);
-    expect((await auditEntries(t, 'sharing.report.export')).at(-1)).toMatchObject({ outcome: 'denied' });
+    const denied = await download(provider, `year=2026&departmentId=${approval}`);
+    expect(denied.statusCode).toBe(403);
+    // A refusal is recorded after the answer has gone (in the onResponse hook): wait for it.
+    const requestId = String(denied.headers['x-request-id']);
+    const refused = await eventually(async () => (await auditEntries(t, 'sharing.report.export')).filter((e) => e.request_id === requestId), (rows) => rows.length > 0);
+    expect(refused).toHaveLength(1);
+    expect(refused[0]).toMatchObject({ outcome: 'denied' });
     expect((await download(authority, `year=2026&departmentId=${sr}`)).statusCode).toBe(403);
     expect((await download(authority, `year=2026&departmentId=00000000-0000-4000-8000-000000000000`)).statusCode).toBe(404);
     expect((await download(authority, `year=26&departmentId=${amr}`)).statusCode).toBe(400);
