@@ -104,7 +104,7 @@ export function createFolderConnector(opts: FolderConnectorOptions): FolderConne
       const f = { name: e.name, path, bytes: s.size, mtimeMs: s.mtimeMs };
       if (before(from, f)) files.push(f);
     }
-    return files.sort((a, b) => a.mtimeMs - b.mtimeMs || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    return files.sort((a, b) => (before(a, b) ? -1 : before(b, a) ? 1 : 0));
   }
 
   return {
